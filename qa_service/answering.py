@@ -1,0 +1,367 @@
+"""Question to Answer: the engine's decisions, pure and synchronous (no aiohttp here).
+
+The engine is built once from a policy and intent files; `answer()` and `search()` are
+then cheap, read-only and safe to call from any number of requests at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from qa_service.config import Settings
+from qa_service.corpus import Clause, Contact, Policy, load_policy
+from qa_service.intents import Intent, IntentError, IntentSet, intent_files, load_intents
+from qa_service.matching import (
+    Analyzer,
+    Floats,
+    Query,
+    TermIndex,
+    char_ngrams,
+    fold,
+    fuzzy_scores,
+    ngrams,
+)
+
+Status = Literal["answered", "fallback", "out_of_scope", "handoff", "smalltalk"]
+STATUSES: tuple[Status, ...] = ("answered", "fallback", "out_of_scope", "handoff", "smalltalk")
+
+# Sentences that lean on the one before them ("This is all kept strictly confidential.")
+# are shown with it, so the quoted answer makes sense on its own.
+_ANAPHOR = re.compile(r"^(this|these|that|those|it|they|such|however|however,)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where the calibrated confidence splits the statuses; see docs and `run.py eval`."""
+
+    intent: float = 0.55  # an intent example matches well enough to trust its intent
+    clause: float = 0.42  # a clause alone answers the question
+    domain: float = 0.5  # share of the question's words a privacy policy would use
+    related: float = 0.6  # other citations must score this share of the best one
+    max_citations: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    clause: Clause
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: Status
+    answer: str
+    citations: tuple[Citation, ...]
+    confidence: float
+    contact: Contact
+    suggestions: tuple[str, ...]
+    intent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    clause: Clause
+    score: float
+    matched: tuple[str, ...]  # words of the clause that matched the query
+
+
+@dataclass(slots=True)
+class _Route:
+    intent: Intent
+    clauses: tuple[Clause, ...] = ()  # for answer intents and covered topics
+
+
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    query: Query
+    clause_scores: Floats
+    intent_scores: Floats  # best example score per intent
+    domain: float
+
+
+@dataclass
+class Engine:
+    policy: Policy
+    intents: IntentSet
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    contact_override: Contact | None = None
+
+    def __post_init__(self) -> None:
+        policy, intents = self.policy, self.intents
+        self.analyzer = Analyzer(intents.shorthand, intents.synonyms)
+        self.analyzer.learn(
+            [c.text for c in policy.clauses]
+            + [s.title for s in policy.sections]
+            + [e for i in intents.intents for e in (*i.examples, *i.evidence, i.question or "")]
+        )
+        clause_terms = [
+            self.analyzer.terms(self.analyzer.raw_words(f"{c.text} {c.section}"))
+            for c in policy.clauses
+        ]
+        self.clause_index = TermIndex([ngrams(t) for t in clause_terms])
+        self._clause_words = [set(self.analyzer.raw_words(c.text)) for c in policy.clauses]
+        self.routes = [self._route(i) for i in intents.intents]
+
+        owners: list[int] = []
+        word_docs: list[list[str]] = []
+        char_docs: list[list[str]] = []
+        self._example_texts: list[str] = []
+        for n, intent in enumerate(intents.intents):
+            for example in intent.examples:
+                words = self.analyzer.raw_words(example)
+                owners.append(n)
+                word_docs.append(ngrams(self.analyzer.terms(words)))
+                char_docs.append(char_ngrams(words))
+                self._example_texts.append(" ".join(words))
+        self._example_owner = np.asarray(owners, dtype=np.int64)
+        self.example_words = TermIndex(word_docs)
+        self.example_chars = TermIndex(char_docs)
+
+        in_domain = [
+            e
+            for i in intents.intents
+            if i.kind in ("answer", "topic", "handoff")
+            for e in (*i.examples, *i.evidence)
+        ]
+        self.domain_terms = frozenset(t for terms in clause_terms for t in terms) | frozenset(
+            t for text in in_domain for t in self.analyzer.terms(self.analyzer.raw_words(text))
+        )
+        self.pool = [
+            (route.intent.question, route)
+            for route in self.routes
+            if route.intent.question and route.clauses
+        ]
+        self.pool_index = TermIndex(
+            [
+                ngrams(
+                    self.analyzer.terms(
+                        self.analyzer.raw_words(" ".join([q, *(c.text for c in r.clauses)]))
+                    )
+                )
+                for q, r in self.pool
+            ]
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Engine:
+        """Load the policy and its intent files; raises PolicyError or IntentError."""
+        policy = load_policy(settings.policy)
+        intents = load_intents(intent_files(settings.intents, settings.policy))
+        override = None
+        if settings.contact_email or settings.contact_phone:
+            own = policy.contact
+            override = replace(
+                own,
+                email=settings.contact_email or own.email,
+                phone=settings.contact_phone or own.phone,
+            )
+        return cls(policy, intents, contact_override=override)
+
+    # --- build -------------------------------------------------------------------------------
+
+    def _find(self, phrase: str) -> list[Clause]:
+        needle = " ".join(fold(phrase).split())
+        return [c for c in self.policy.clauses if needle in " ".join(fold(c.text).split())]
+
+    def _route(self, intent: Intent) -> _Route:
+        if intent.kind == "answer":
+            clauses: list[Clause] = []
+            for phrase in intent.cite:
+                found = self._find(phrase)
+                if not found:
+                    raise IntentError(
+                        f"{intent.source}: intent '{intent.name}': no clause of the policy "
+                        f"contains the cited phrase {phrase!r}"
+                    )
+                if len(found) > 1:
+                    raise IntentError(
+                        f"{intent.source}: intent '{intent.name}': the cited phrase {phrase!r} "
+                        f"is in {len(found)} clauses; quote more of the one you mean"
+                    )
+                clauses += found
+            return _Route(intent, tuple(clauses))
+        if intent.kind == "topic":
+            patterns = [
+                re.compile(r"\b" + re.escape(" ".join(fold(p).split())) + r"\w*")
+                for p in intent.evidence
+            ]
+            covered = tuple(
+                c
+                for c in self.policy.clauses
+                if any(p.search(" ".join(fold(c.text).split())) for p in patterns)
+            )
+            return _Route(intent, covered)
+        return _Route(intent)
+
+    # --- contact and templates -----------------------------------------------------------------
+
+    @property
+    def contact(self) -> Contact:
+        return self.contact_override or self.policy.contact
+
+    def _fill(self, template: str) -> str:
+        contact = self.contact
+        parts = []
+        if contact.email:
+            parts.append(f"email {contact.email}")
+        if contact.phone:
+            parts.append(f"call {contact.phone}")
+        return template.format(
+            owner=self.policy.owner or "the company",
+            email=contact.email or "",
+            phone=contact.phone or "",
+            contact=" or ".join(parts) or self.intents.responses["no_contact"],
+        )
+
+    # --- scoring -------------------------------------------------------------------------------
+
+    def analyse(self, question: str) -> Query:
+        words = self.analyzer.words(question)
+        return Query(tuple(words), tuple(self.analyzer.terms(words)), " ".join(words))
+
+    def _signals(self, question: str) -> _Signals:
+        query = self.analyse(question)
+        features = query.features
+        clause_scores = self.clause_index.scores(features)
+        per_example = (
+            0.45 * self.example_words.scores(features)
+            + 0.30 * self.example_chars.scores(char_ngrams(query.words))
+            + 0.25 * fuzzy_scores(query.text, self._example_texts)
+        )
+        intent_scores = np.zeros(len(self.routes), dtype=np.float64)
+        np.maximum.at(intent_scores, self._example_owner, per_example)
+        terms = query.terms
+        domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
+        return _Signals(query, clause_scores, intent_scores, domain)
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def _quote(self, clause: Clause) -> str:
+        previous = self.policy.previous(clause)
+        if previous is not None and _ANAPHOR.match(clause.text):
+            return f"{previous.text} {clause.text}"
+        return clause.text
+
+    def _ranked(self, clauses: Sequence[Clause], scores: Floats) -> list[Citation]:
+        return [Citation(c, float(scores[c.position - 1])) for c in clauses]
+
+    def _suggest(
+        self, signals: _Signals, exclude: Sequence[Clause], limit: int = 3
+    ) -> tuple[str, ...]:
+        if not self.pool:
+            return ()
+        excluded = {c.id for c in exclude}
+        scores = self.pool_index.scores(signals.query.features)
+        for c in exclude:
+            scores = scores + self.pool_index.scores(
+                ngrams(self.analyzer.terms(self.analyzer.raw_words(c.text)))
+            )
+        order = np.argsort(-scores, kind="stable")
+        picked: list[str] = []
+        for i in order:
+            question, route = self.pool[int(i)]
+            if any(c.id in excluded for c in route.clauses):
+                continue
+            picked.append(question or "")
+            if len(picked) == limit:
+                break
+        return tuple(picked)
+
+    def _make(
+        self,
+        signals: _Signals,
+        status: Status,
+        confidence: float,
+        citations: Sequence[Citation] = (),
+        text: str | None = None,
+        intent: str | None = None,
+    ) -> Answer:
+        if text is None:
+            template = self.intents.responses.get(status, self.intents.responses["fallback"])
+            text = self._fill(template)
+        return Answer(
+            status=status,
+            answer=text,
+            citations=tuple(citations),
+            confidence=round(float(min(max(confidence, 0.0), 1.0)), 3),
+            contact=self.contact,
+            suggestions=self._suggest(signals, [c.clause for c in citations]),
+            intent=intent,
+        )
+
+    def _answered(
+        self, signals: _Signals, citations: list[Citation], confidence: float, intent: Intent | None
+    ) -> Answer:
+        quoted: list[str] = []
+        for citation in citations[: 1 if intent is None else len(citations)]:
+            quote = self._quote(citation.clause)
+            if not any(quote in q or citation.clause.text in q for q in quoted):
+                quoted.append(quote)
+        text = " ".join(quoted)
+        if intent is not None and intent.lead:
+            text = f"{intent.lead} {text}"
+        return self._make(
+            signals, "answered", confidence, citations, text, intent.name if intent else None
+        )
+
+    def _retrieve(self, scores: Floats) -> list[Citation]:
+        order = np.argsort(-scores, kind="stable")[: self.thresholds.max_citations]
+        best = float(scores[order[0]])
+        return [
+            Citation(self.policy.clauses[int(i)], float(scores[i]))
+            for i in order
+            if scores[i] > 0 and scores[i] >= self.thresholds.related * best
+        ]
+
+    def answer(self, question: str) -> Answer:
+        t = self.thresholds
+        signals = self._signals(question)
+        clause_scores = signals.clause_scores
+        best_clause = float(clause_scores.max()) if clause_scores.size else 0.0
+        n = int(np.argmax(signals.intent_scores)) if self.routes else -1
+        intent_score = float(signals.intent_scores[n]) if n >= 0 else 0.0
+
+        if n >= 0 and intent_score >= t.intent:
+            route = self.routes[n]
+            intent = route.intent
+            if intent.kind == "answer" or (intent.kind == "topic" and route.clauses):
+                citations = self._ranked(route.clauses, clause_scores)
+                if intent.kind == "topic":
+                    citations.sort(key=lambda c: -c.score)
+                    citations = citations[: t.max_citations]
+                return self._answered(signals, citations, intent_score, intent)
+            if intent.kind == "topic":
+                return self._make(signals, "fallback", intent_score, intent=intent.name)
+            text = self._fill(intent.response) if intent.response else None
+            return self._make(signals, intent.kind, intent_score, text=text, intent=intent.name)
+
+        if best_clause >= t.clause:
+            return self._answered(signals, self._retrieve(clause_scores), best_clause, None)
+        doubt = 1.0 - max(best_clause / t.clause, intent_score / t.intent)
+        if signals.domain >= t.domain:
+            return self._make(signals, "fallback", 0.5 + doubt / 2)
+        return self._make(signals, "out_of_scope", 0.5 + doubt / 2)
+
+    # --- search --------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+        analysed = self.analyse(query)
+        scores = self.clause_index.scores(analysed.features)
+        stems = set(analysed.terms)
+        hits: list[SearchHit] = []
+        for i in np.argsort(-scores, kind="stable")[:limit]:
+            if scores[i] <= 0:
+                break
+            clause = self.policy.clauses[int(i)]
+            matched = tuple(
+                sorted(
+                    w for w in self._clause_words[int(i)] if stems & set(self.analyzer.terms([w]))
+                )
+            )
+            hits.append(SearchHit(clause, round(float(scores[i]), 4), matched))
+        return hits

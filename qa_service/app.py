@@ -1,0 +1,78 @@
+"""The aiohttp application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
+
+from qa_service import handlers
+from qa_service.answering import Engine
+from qa_service.config import Settings
+from qa_service.errors import Problem, problem_response
+
+log = logging.getLogger("qa_service")
+
+Handler = Callable[[web.Request], Awaitable[StreamResponse]]
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> StreamResponse:
+    """Every 4xx and 5xx leaves as problem details; no stack trace ever reaches a client."""
+    try:
+        return await handler(request)
+    except Problem as exc:
+        return problem_response(
+            exc.status, exc.detail, title=exc.title, instance=request.path, **exc.extra
+        )
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        headers = {k: v for k, v in exc.headers.items() if k.lower() in {"allow", "retry-after"}}
+        detail = {
+            404: "There is nothing at this address.",
+            405: f"{request.method} is not allowed here.",
+            413: "The request body is too large.",
+        }.get(exc.status, exc.text or exc.reason)
+        return problem_response(exc.status, detail, instance=request.path, headers=headers)
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem_response(500, "Something went wrong on our side.", instance=request.path)
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Method, path without its query string, status, size and time: never what visitors typed."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %s %.1fms',
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            response.body_length,
+            time * 1000,
+        )
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None
+) -> web.Application:
+    settings = settings or Settings()
+    app = web.Application(
+        middlewares=[problem_middleware],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[handlers.SETTINGS] = settings
+    app[handlers.ENGINE] = engine or Engine.from_settings(settings)
+    app.router.add_post("/api/v1/ask", handlers.ask)
+    app.router.add_get("/api/v1/search", handlers.search)
+    app.router.add_get("/api/v1/clauses", handlers.clauses)
+    app.router.add_get("/api/v1/clauses/{clause_id}", handlers.clause)
+    app.router.add_get("/healthz", handlers.healthz)
+    app.router.add_get("/openapi.json", handlers.openapi)
+    return app

@@ -1,0 +1,145 @@
+"""Command line: serve (the default), ask, search and eval, over the same engine as the server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from qa_service.answering import Engine
+from qa_service.config import Settings
+from qa_service.corpus import PolicyError
+from qa_service.intents import IntentError
+
+log = logging.getLogger("qa_service")
+
+
+def _options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--host", default=default, help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=default, help="port to listen on (8080)")
+    parser.add_argument(
+        "--policy", type=Path, default=default, help="policy file (.md, .txt or .html)"
+    )
+    parser.add_argument("--intents", type=Path, default=default, help="intents directory")
+    parser.add_argument("--contact-email", default=default, help="contact email for fallbacks")
+    parser.add_argument("--contact-phone", default=default, help="contact phone for fallbacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="policy-qa: cited answers from a privacy statement. "
+        "With no command, serves the HTTP API.",
+    )
+    _options(parser, None)
+    shared = argparse.ArgumentParser(add_help=False)
+    _options(shared, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
+    ask = commands.add_parser("ask", parents=[shared], help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the API's JSON")
+    search = commands.add_parser("search", parents=[shared], help="rank clauses for some terms")
+    search.add_argument("terms")
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--json", action="store_true", help="print the API's JSON")
+    evaluate = commands.add_parser("eval", parents=[shared], help="score a labelled set")
+    evaluate.add_argument("file", type=Path, help="JSON lines: question, status, clause")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=args.host,
+        port=args.port,
+        policy=args.policy,
+        intents=args.intents,
+        contact_email=args.contact_email,
+        contact_phone=args.contact_phone,
+    )
+
+
+def _ask(engine: Engine, question: str, as_json: bool) -> None:
+    from qa_service.handlers import answer_json
+
+    answer = engine.answer(question)
+    if as_json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        return
+    print(f"[{answer.status}, confidence {answer.confidence:.2f}]")
+    print(textwrap.fill(answer.answer, 88))
+    for citation in answer.citations:
+        clause = citation.clause
+        print(f"\n  cited: {clause.id} ({clause.section}, clause {clause.position})")
+        print(textwrap.indent(textwrap.fill(f'"{clause.text}"', 84), "    "))
+    if answer.suggestions:
+        print("\nYou could also ask:")
+        for s in answer.suggestions:
+            print(f"  - {s}")
+
+
+def _search(engine: Engine, terms: str, limit: int, as_json: bool) -> None:
+    from qa_service.handlers import hits_json
+
+    hits = engine.search(terms, limit)
+    if as_json:
+        print(json.dumps(hits_json(terms, hits), ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        print("No clause matches.")
+    for n, hit in enumerate(hits, 1):
+        print(f"{n}. {hit.score:.3f}  {hit.clause.id}")
+        print(textwrap.indent(textwrap.fill(hit.clause.text, 84), "     "))
+
+
+def _eval(engine: Engine, path: Path) -> int:
+    from qa_service.evaluation import evaluate, load_cases
+
+    report = evaluate(engine, load_cases(path))
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _serve(settings: Settings, engine: Engine) -> None:
+    from aiohttp import web
+
+    from qa_service.app import AccessLogger, create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log.info(
+        "serving %r (%d clauses, %d intents) on http://%s:%d/",
+        engine.policy.title,
+        len(engine.policy.clauses),
+        len(engine.routes),
+        settings.host,
+        settings.port,
+    )
+    web.run_app(
+        create_app(settings, engine=engine),
+        host=settings.host,
+        port=settings.port,
+        access_log_class=AccessLogger,
+        print=None,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    settings = _settings(args)
+    try:
+        engine = Engine.from_settings(settings)
+    except (PolicyError, IntentError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if args.command == "ask":
+        _ask(engine, args.question, args.json)
+    elif args.command == "search":
+        _search(engine, args.terms, args.limit, args.json)
+    elif args.command == "eval":
+        raise SystemExit(_eval(engine, args.file))
+    else:
+        _serve(settings, engine)
