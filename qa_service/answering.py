@@ -39,10 +39,12 @@ _ANAPHOR = re.compile(r"^(this|these|that|those|it|they|such|however|however,)\b
 class Thresholds:
     """Where the calibrated confidence splits the statuses; see docs and `run.py eval`."""
 
-    intent: float = 0.55  # an intent example matches well enough to trust its intent
-    clause: float = 0.42  # a clause alone answers the question
+    intent: float = 0.45  # an intent example matches well enough to trust its intent
+    clause: float = 0.3  # a clause alone answers the question
     domain: float = 0.5  # share of the question's words a privacy policy would use
     related: float = 0.6  # other citations must score this share of the best one
+    support: float = 0.5  # weight of the cited clause's own retrieval score in an intent's
+    cue: float = 0.25  # added to an intent whose cue phrase the question contains
     max_citations: int = 3
 
 
@@ -106,6 +108,17 @@ class Engine:
         self.clause_index = TermIndex([ngrams(t) for t in clause_terms])
         self._clause_words = [set(self.analyzer.raw_words(c.text)) for c in policy.clauses]
         self.routes = [self._route(i) for i in intents.intents]
+        self._cited = [
+            np.asarray([c.position - 1 for c in r.clauses], dtype=np.int64)
+            if r.intent.kind == "answer"
+            else None
+            for r in self.routes
+        ]
+        self._cues = [
+            (n, re.compile(rf"(?<!\w){re.escape(' '.join(self.analyzer.raw_words(cue)))}(?!\w)"))
+            for n, route in enumerate(self.routes)
+            for cue in route.intent.cues
+        ]
 
         owners: list[int] = []
         word_docs: list[list[str]] = []
@@ -235,6 +248,14 @@ class Engine:
         )
         intent_scores = np.zeros(len(self.routes), dtype=np.float64)
         np.maximum.at(intent_scores, self._example_owner, per_example)
+        # An answer intent gains when retrieval finds its clause too; an intent gains when
+        # the question says one of its cue phrases ("how long", "a real person").
+        for n, cited in enumerate(self._cited):
+            if cited is not None and cited.size:
+                intent_scores[n] += self.thresholds.support * float(clause_scores[cited].max())
+        for n, pattern in self._cues:
+            if pattern.search(query.text):
+                intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
         return _Signals(query, clause_scores, intent_scores, domain)

@@ -32,6 +32,7 @@ class Intent:
     evidence: tuple[str, ...] = ()  # phrases that show a policy covers the topic (kind "topic")
     lead: str | None = None  # a short lead-in before the quoted clause, e.g. "No."
     response: str | None = None  # the reply for smalltalk and handoff
+    cues: tuple[str, ...] = ()  # phrases that, said in a question, point at this intent
     source: str = ""  # "file:line", for error messages
 
 
@@ -85,7 +86,7 @@ def _strings(value: Any, where: str, key: str, *, required: bool) -> tuple[str, 
 
 
 _INTENT_KEYS = frozenset(
-    {"name", "kind", "examples", "question", "cite", "evidence", "lead", "response"}
+    {"name", "kind", "examples", "question", "cite", "evidence", "lead", "response", "cues"}
 )
 
 
@@ -115,6 +116,7 @@ def _parse_intent(raw: Any, path: Path, text: str, line: int) -> Intent:
     examples = _strings(raw.get("examples"), loc("examples"), "examples", required=True)
     cite = _strings(raw.get("cite"), loc("cite"), "cite", required=kind == "answer")
     evidence = _strings(raw.get("evidence"), loc("evidence"), "evidence", required=kind == "topic")
+    cues = _strings(raw.get("cues"), loc("cues"), "cues", required=False)
     for key in ("question", "lead", "response"):
         if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
             raise IntentError(f"{loc(key)}: '{key}' must be a non-empty string")
@@ -132,6 +134,7 @@ def _parse_intent(raw: Any, path: Path, text: str, line: int) -> Intent:
         evidence=evidence,
         lead=raw.get("lead"),
         response=response,
+        cues=cues,
         source=where,
     )
 

@@ -196,6 +196,8 @@ class Analyzer:
         self.shorthand = {k: v.split() for k, v in shorthand.items() if " " not in k}
         self.phrases = {tuple(k.split()): v.split() for k, v in shorthand.items() if " " in k}
         self.synonyms = synonyms
+        # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
+        self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
         self.vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
@@ -237,7 +239,13 @@ class Analyzer:
         ]
 
     def terms(self, words: Sequence[str]) -> list[str]:
-        return [stem(self.synonyms.get(w, w)) for w in words if w not in STOPWORDS]
+        out = []
+        for word in words:
+            if word in STOPWORDS:
+                continue
+            term = stem(self.synonyms.get(word, word))
+            out.append(self._stem_synonyms.get(term, term))
+        return out
 
 
 class TermIndex:
