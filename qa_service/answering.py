@@ -39,7 +39,9 @@ _ANAPHOR = re.compile(r"^(this|these|that|those|it|they|such|however|however,)\b
 class Thresholds:
     """Where the calibrated confidence splits the statuses; see docs and `run.py eval`."""
 
-    intent: float = 0.45  # an intent example matches well enough to trust its intent
+    intent: float = 0.45  # a curated intent's example matches well enough to trust it
+    topic: float = 0.55  # the same for the generic privacy topics
+    chat: float = 0.45  # the same for smalltalk, handoff and off-topic intents
     clause: float = 0.3  # a clause alone answers the question
     domain: float = 0.5  # share of the question's words a privacy policy would use
     related: float = 0.6  # other citations must score this share of the best one
@@ -114,6 +116,10 @@ class Engine:
             else None
             for r in self.routes
         ]
+        bars = {"answer": self.thresholds.intent, "topic": self.thresholds.topic}
+        self._bar = np.asarray(
+            [bars.get(r.intent.kind, self.thresholds.chat) for r in self.routes], dtype=np.float64
+        )
         self._cues = [
             (n, re.compile(rf"(?<!\w){re.escape(' '.join(self.analyzer.raw_words(cue)))}(?!\w)"))
             for n, route in enumerate(self.routes)
@@ -125,7 +131,7 @@ class Engine:
         char_docs: list[list[str]] = []
         self._example_texts: list[str] = []
         for n, intent in enumerate(intents.intents):
-            for example in intent.examples:
+            for example in (*intent.examples, *([intent.question] if intent.question else [])):
                 words = self.analyzer.raw_words(example)
                 owners.append(n)
                 word_docs.append(ngrams(self.analyzer.terms(words)))
@@ -319,7 +325,9 @@ class Engine:
         self, signals: _Signals, citations: list[Citation], confidence: float, intent: Intent | None
     ) -> Answer:
         quoted: list[str] = []
-        for citation in citations[: 1 if intent is None else len(citations)]:
+        # A curated intent quotes every clause it cites; retrieval and topics quote the best.
+        quote_all = intent is not None and intent.kind == "answer"
+        for citation in citations[: len(citations) if quote_all else 1]:
             quote = self._quote(citation.clause)
             if not any(quote in q or citation.clause.text in q for q in quoted):
                 quoted.append(quote)
@@ -339,21 +347,39 @@ class Engine:
             if scores[i] > 0 and scores[i] >= self.thresholds.related * best
         ]
 
+    def _best_route(self, scores: Floats) -> int:
+        """The best intent. A generic topic yields to a curated answer that also matches and
+        cites one of the topic's clauses: that intent was written for this very policy."""
+        ranked = [int(m) for m in np.argsort(-scores, kind="stable") if scores[m] >= self._bar[m]]
+        if not ranked:
+            return -1
+        n = ranked[0]
+        route = self.routes[n]
+        if route.intent.kind == "topic" and route.clauses:
+            covered = {c.id for c in route.clauses}
+            for m in ranked[1:]:
+                other = self.routes[m]
+                if other.intent.kind == "answer" and covered & {c.id for c in other.clauses}:
+                    return m
+        return n
+
     def answer(self, question: str) -> Answer:
         t = self.thresholds
         signals = self._signals(question)
         clause_scores = signals.clause_scores
         best_clause = float(clause_scores.max()) if clause_scores.size else 0.0
-        n = int(np.argmax(signals.intent_scores)) if self.routes else -1
+        n = self._best_route(signals.intent_scores)
         intent_score = float(signals.intent_scores[n]) if n >= 0 else 0.0
 
-        if n >= 0 and intent_score >= t.intent:
+        if n >= 0:
             route = self.routes[n]
             intent = route.intent
             if intent.kind == "answer" or (intent.kind == "topic" and route.clauses):
                 citations = self._ranked(route.clauses, clause_scores)
                 if intent.kind == "topic":
                     citations.sort(key=lambda c: -c.score)
+                    best = citations[0].score
+                    citations = [c for c in citations if c.score >= t.related * best]
                     citations = citations[: t.max_citations]
                 return self._answered(signals, citations, intent_score, intent)
             if intent.kind == "topic":
@@ -363,7 +389,8 @@ class Engine:
 
         if best_clause >= t.clause:
             return self._answered(signals, self._retrieve(clause_scores), best_clause, None)
-        doubt = 1.0 - max(best_clause / t.clause, intent_score / t.intent)
+        nearest = float((signals.intent_scores / self._bar).max()) if self.routes else 0.0
+        doubt = 1.0 - max(best_clause / t.clause, nearest)
         if signals.domain >= t.domain:
             return self._make(signals, "fallback", 0.5 + doubt / 2)
         return self._make(signals, "out_of_scope", 0.5 + doubt / 2)
