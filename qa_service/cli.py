@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -128,6 +129,8 @@ def _serve(settings: Settings, engine: Engine) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    if hasattr(signal, "SIGPIPE"):  # `run.py eval ... | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     try:

@@ -150,6 +150,18 @@ def _markdown_blocks(text: str) -> list[_Block]:
     return blocks
 
 
+_KEEP_UPPER = frozenset(["LLC", "INC", "LTD", "PLC", "GMBH", "USA", "UK", "EU", "US", "FAQ"])
+
+
+def _quieter(heading: str) -> str:
+    """An all-capitals heading in sentence case, keeping abbreviations such as LLC."""
+    if not heading.isupper():
+        return heading
+    words = [w if w.strip(".,") in _KEEP_UPPER else w.lower() for w in heading.split()]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
 def _text_blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     for chunk in re.split(r"\n\s*\n", text):
@@ -157,15 +169,15 @@ def _text_blocks(text: str) -> list[_Block]:
         if not lines:
             continue
         if len(lines) == 1 and _is_heading_line(lines[0]):
-            blocks.append(_Block("heading", lines[0].title() if lines[0].isupper() else lines[0]))
+            blocks.append(_Block("heading", _quieter(lines[0])))
         elif len(lines) > 1 and all(not re.search(r"[.!?]$", line) for line in lines):
             if _is_heading_line(lines[0]) and len(lines[0].split()) <= 6 and lines[0].isupper():
-                blocks.append(_Block("heading", lines[0].title()))
+                blocks.append(_Block("heading", _quieter(lines[0])))
                 lines = lines[1:]
             blocks.append(_Block("lines", ", ".join(lines), tuple(lines)))
         else:
             if _is_heading_line(lines[0]) and len(lines) > 1:
-                blocks.append(_Block("heading", lines[0]))
+                blocks.append(_Block("heading", _quieter(lines[0])))
                 lines = lines[1:]
             blocks.append(_Block("paragraph", " ".join(lines)))
     return blocks
@@ -347,14 +359,14 @@ _CONTACT_CUE = re.compile(
 _OWNER_PATTERNS = (
     re.compile(
         r"\b(?:owned|operated|provided|run)\s+(?:and\s+(?:operated|owned)\s+)?by\s+"
-        r"((?:[A-Z][\w&'-]*\.?\s?)+(?:,\s*(?:Inc|LLC|Ltd|Corp|Co|PLC|GmbH)\.?)?)"
+        r"((?:[A-Z][\w&'-]*\.?[ ]?)+(?:,[ ]*(?:Inc|LLC|Ltd|Corp|Co|PLC|GmbH)\.?)?)"
     ),
     re.compile(
-        r"\b((?:[A-Z][\w&'-]*\s)+(?:Inc\.|LLC|Ltd\.?|Corp\.|Co\.|PLC|GmbH))"
+        r"\b((?:[A-Z][\w&'-]*[ ])+(?:Inc\.|LLC|Ltd\.?|Corp\.|Co\.|PLC|GmbH))"
         r"\s*\((?:the\s+)?[\"“](?:we|us|company)"
     ),
 )
-_COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+\s){1,4}(?:Inc\.|LLC|Ltd\.?|Corp\.|Co\.|PLC|GmbH))")
+_COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+[ ]){1,4}(?:Inc\.|LLC|Ltd\.?|Corp\.|Co\.|PLC|GmbH))")
 _DATE_CUE = re.compile(
     r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
     r"(?:\s+(?:on|as\s+of))?\s*[:\-]?\s*(.+)",
@@ -397,6 +409,13 @@ _POSTCODE = re.compile(
     r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}\s+[A-Z][a-z]+)\b"
 )
 _STREET = re.compile(r"^\d+[A-Za-z]?\s+\w+")
+# "... write to us at 1 Launch Way, Bristol BS1 4DJ, United Kingdom."
+_INLINE_ADDRESS = re.compile(
+    r"\b(\d{1,5}[A-Za-z]?[ ]+[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
+    r"(?:,[ ]*|[ ]+)"
+    + _POSTCODE.pattern.removeprefix(r"\b").removesuffix(r"\b")
+    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?)"
+)
 
 
 def parse_date(text: str) -> tuple[str, str | None] | None:
@@ -494,6 +513,11 @@ def _metadata(
                     break
         if address:
             break
+    if address is None:
+        for block in blocks:
+            if block.kind == "paragraph" and (m := _INLINE_ADDRESS.search(block.text)):
+                address = m.group(1).rstrip(".")
+                break
 
     ranked_emails = _ranked(emails)
     ranked_phones = _ranked(phones, _phone_key)

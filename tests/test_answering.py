@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from qa_service.answering import Engine
+from qa_service.config import Settings
+
+from .conftest import DATA
+
+
+def test_sell_email_cites_the_no_selling_clause(engine: Engine) -> None:
+    answer = engine.answer("Do you sell my email address?")
+    assert answer.status == "answered"
+    assert "not selling our customers' email addresses" in answer.citations[0].clause.text
+    assert "not selling our customers' email addresses" in answer.answer
+    assert 0.5 <= answer.confidence <= 1.0
+    assert answer.suggestions and "Do you sell my email address?" not in answer.suggestions
+
+
+def test_chat_spelling_still_lands(engine: Engine) -> None:
+    answer = engine.answer("do u sell my emial")
+    assert answer.status == "answered"
+    assert "not selling" in answer.citations[0].clause.text
+
+
+def test_uncovered_privacy_topic_falls_back_with_the_policy_contacts(engine: Engine) -> None:
+    answer = engine.answer("How long do you keep my data?")
+    assert answer.status == "fallback"
+    assert answer.citations == ()
+    assert "customerservice@paloalto.com" in answer.answer
+    assert "1-800-605-7057" in answer.answer
+    assert answer.contact.email == "customerservice@paloalto.com"
+    assert answer.contact.phone == "1-800-605-7057"
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        ("what's the weather", "out_of_scope"),
+        ("tell me a joke", "out_of_scope"),
+        ("hi there", "smalltalk"),
+        ("thanks!", "smalltalk"),
+        ("can I talk to a real person?", "handoff"),
+        ("do you collect data from children under 13?", "fallback"),
+        ("do you honor do not track signals", "fallback"),
+    ],
+)
+def test_statuses(engine: Engine, question: str, status: str) -> None:
+    answer = engine.answer(question)
+    assert answer.status == status
+    assert answer.citations == ()
+    assert 0.0 <= answer.confidence <= 1.0
+
+
+def test_handoff_gives_the_contact(engine: Engine) -> None:
+    answer = engine.answer("i want to speak to a human")
+    assert "customerservice@paloalto.com" in answer.answer
+
+
+def test_a_clause_leaning_on_the_one_before_is_quoted_with_it(engine: Engine) -> None:
+    answer = engine.answer("is my information kept confidential?")
+    assert answer.citations[0].clause.text == "This is all kept strictly confidential."
+    assert answer.answer.startswith("We collect name, email address")
+
+
+def test_nothing_is_forced_on_a_question_nothing_answers(engine: Engine) -> None:
+    for question in ["zxqv blorp", "?", "🙂", "the"]:
+        answer = engine.answer(question)
+        assert answer.status in {"fallback", "out_of_scope"}
+        assert answer.citations == ()
+
+
+def test_search_ranks_clauses_and_names_matched_words(engine: Engine) -> None:
+    hits = engine.search("credit card", 3)
+    assert len(hits) == 3
+    assert hits[0].score >= hits[1].score >= hits[2].score > 0
+    assert {"credit", "card"} <= set(hits[0].matched)
+    assert engine.search("zxqv", 5) == []
+
+
+@pytest.fixture(scope="module")
+def acme() -> Engine:
+    return Engine.from_settings(Settings(policy=DATA / "acme_policy.md"))
+
+
+def test_another_policy_answers_from_its_own_clauses_and_contacts(acme: Engine) -> None:
+    assert not any(r.intent.kind == "answer" for r in acme.routes)  # retrieval and topics only
+    kept = acme.answer("how long do you keep order records?")
+    assert kept.status == "answered"
+    assert "six years" in kept.citations[0].clause.text
+    children = acme.answer("do you collect data from children?")
+    assert children.status == "answered"
+    assert children.citations[0].clause.section == "Children"
+    fallback = acme.answer("do you honor do not track?")
+    assert fallback.status == "fallback"
+    assert "privacy@acme-rockets.example" in fallback.answer
+    assert "+44 20 7946 0958" in fallback.answer
+    assert "paloalto" not in fallback.answer
+    assert fallback.contact.email == "privacy@acme-rockets.example"
+
+
+def test_contact_can_be_set_in_configuration() -> None:
+    engine = Engine.from_settings(
+        Settings(contact_email="dpo@example.org", contact_phone="+1 555 0100")
+    )
+    answer = engine.answer("How long do you keep my data?")
+    assert "dpo@example.org" in answer.answer and "+1 555 0100" in answer.answer
+    assert answer.contact.address == engine.policy.contact.address

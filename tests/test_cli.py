@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from qa_service.cli import main
+
+from .conftest import DATA
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_help_lists_the_options() -> None:
+    out = subprocess.run(
+        [sys.executable, "run.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    for option in ("--host", "--port", "--policy", "ask", "search", "eval"):
+        assert option in out
+
+
+def test_ask_prints_the_answer_and_its_citation(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "Do you sell my email address?"])
+    out = capsys.readouterr().out
+    assert out.startswith("[answered")
+    assert "cited: we-have-a-strict-policy" in out
+    assert "not selling our customers' email addresses" in out
+
+
+async def test_ask_json_is_exactly_the_api_json(
+    client: TestClient[web.Request, web.Application], capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "How long do you keep my data?"
+    main(["ask", question, "--json"])
+    printed = json.loads(capsys.readouterr().out)
+    resp = await client.post("/api/v1/ask", json={"question": question})
+    assert printed == await resp.json()
+
+
+def test_ask_from_another_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "do you honor do not track", "--json", "--policy", str(DATA / "tiny_policy.txt")])
+    body = json.loads(capsys.readouterr().out)
+    assert body["status"] == "fallback"
+    assert body["contact"]["email"] == "hello@bluefinch.example"
+    assert "(555) 010-4477" in body["answer"]
+
+
+def test_search_lists_ranked_clauses(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["search", "credit card", "--limit", "2"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line[:2] in {"1.", "2."}]
+    assert len(lines) == 2
+
+
+def test_eval_prints_accuracy_per_status_and_misses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labelled = tmp_path / "set.jsonl"
+    rows = [
+        {
+            "question": "Do you sell my email address?",
+            "status": "answered",
+            "clause": ["not selling our customers"],
+        },
+        {"question": "what's the weather", "status": "out_of_scope"},
+        {"question": "what's the weather", "status": "smalltalk"},
+    ]
+    labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["eval", str(labelled)])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "answered" in out and "100.0%" in out
+    assert "smalltalk             0      1      0.0%" in out
+    assert "misses (1):" in out and "line 3" in out
+
+
+def test_a_broken_policy_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["ask", "hi", "--policy", str(empty)])
+    assert done.value.code == 2
+    assert "policy file is empty" in capsys.readouterr().err

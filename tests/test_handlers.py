@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+Client = TestClient[web.Request, web.Application]
+
+
+async def test_ask_answers_with_a_citation(client: Client) -> None:
+    resp = await client.post("/api/v1/ask", json={"question": "Do you sell my email address?"})
+    assert resp.status == 200
+    body = await resp.json()
+    assert body["status"] == "answered"
+    citation = body["citations"][0]
+    assert "not selling our customers' email addresses" in citation["text"]
+    assert citation["url"] == f"/policy#{citation['clause_id']}"
+    assert citation["position"] == 12
+    assert body["contact"]["email"] == "customerservice@paloalto.com"
+
+
+async def test_fallback_carries_the_contact(client: Client) -> None:
+    resp = await client.post("/api/v1/ask", json={"question": "How long do you keep my data?"})
+    body = await resp.json()
+    assert body["status"] == "fallback"
+    assert body["citations"] == []
+    assert "customerservice@paloalto.com" in body["answer"]
+    assert "1-800-605-7057" in body["answer"]
+
+
+async def test_search_and_clauses(client: Client) -> None:
+    resp = await client.get("/api/v1/search", params={"q": "cookies", "limit": "2"})
+    assert resp.status == 200
+    results = (await resp.json())["results"]
+    assert len(results) == 2
+    assert results[0]["score"] >= results[1]["score"]
+
+    listing = await (await client.get("/api/v1/clauses")).json()
+    assert len(listing["clauses"]) == 30
+    assert listing["policy"]["effective_date_iso"] == "2008-02-22"
+    first = listing["clauses"][0]
+    one = await client.get(f"/api/v1/clauses/{first['clause_id']}")
+    assert await one.json() == first
+
+
+async def test_health(client: Client) -> None:
+    body = await (await client.get("/healthz")).json()
+    assert body["status"] == "ok"
+    assert body["clauses"] == 30
+
+
+BAD_ASKS: list[tuple[str, dict[str, Any], tuple[int, str]]] = [
+    (
+        "not json",
+        {"data": b"{nope", "headers": {"Content-Type": "application/json"}},
+        (400, "not valid JSON"),
+    ),
+    (
+        "text/plain",
+        {"data": b'{"question": "hi"}', "headers": {"Content-Type": "text/plain"}},
+        (415, "application/json"),
+    ),
+    ("no content type", {"data": b'{"question": "hi"}'}, (415, "application/json")),
+    ("array", {"json": ["question"]}, (422, "must be an object")),
+    ("missing", {"json": {}}, (422, "'question' is required")),
+    ("null", {"json": {"question": None}}, (422, "'question' is required")),
+    ("number", {"json": {"question": 42}}, (422, "must be a string")),
+    ("list", {"json": {"question": ["a"]}}, (422, "must be a string")),
+    ("empty", {"json": {"question": ""}}, (422, "must not be empty")),
+    ("whitespace", {"json": {"question": " \t\n "}}, (422, "must not be empty")),
+    ("control chars", {"json": {"question": "\x00\x01\x7f"}}, (422, "must not be empty")),
+    ("too long", {"json": {"question": "a" * 1001}}, (422, "at most 1000 characters")),
+    ("too big", {"json": {"question": "a", "pad": "x" * 17000}}, (413, "16384 bytes")),
+    (
+        "bad utf-8",
+        {"data": b'{"question": "\xff\xfe"}', "headers": {"Content-Type": "application/json"}},
+        (400, "UTF-8"),
+    ),
+    (
+        "deep nesting",
+        {"data": b"[" * 100000 + b"]" * 100000, "headers": {"Content-Type": "application/json"}},
+        (413, "16384 bytes"),
+    ),
+    (
+        "deep but small",
+        {"data": b"[" * 5000 + b"]" * 5000, "headers": {"Content-Type": "application/json"}},
+        (400, "nested too deeply"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "expected"), BAD_ASKS, ids=[b[0] for b in BAD_ASKS])
+async def test_bad_asks_get_one_problem_shape(
+    client: Client, name: str, kwargs: dict[str, Any], expected: tuple[int, str]
+) -> None:
+    resp = await client.post("/api/v1/ask", **kwargs)
+    status, detail = expected
+    assert resp.status == status
+    assert resp.content_type == "application/problem+json"
+    body = await resp.json()
+    assert body["status"] == status
+    assert set(body) >= {"type", "title", "status", "detail"}
+    assert detail in body["detail"]
+    assert "Traceback" not in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/v1/clauses/no-such-clause", 404),
+        ("GET", "/nowhere", 404),
+        ("GET", "/api/v1/ask", 405),
+        ("DELETE", "/api/v1/clauses", 405),
+        ("GET", "/api/v1/search", 422),
+        ("GET", "/api/v1/search?q=%20", 422),
+        ("GET", "/api/v1/search?q=cookies&limit=0", 422),
+        ("GET", "/api/v1/search?q=cookies&limit=100000000000000000000", 422),
+        ("GET", "/api/v1/search?q=cookies&limit=-3", 422),
+        ("GET", "/api/v1/search?q=cookies&limit=ten", 422),
+        ("GET", "/api/v1/search?q=" + "a" * 1001, 422),
+    ],
+)
+async def test_other_errors_are_problems(
+    client: Client, method: str, path: str, status: int
+) -> None:
+    resp = await client.request(method, path)
+    assert resp.status == status
+    assert resp.content_type == "application/problem+json"
+    body = await resp.json()
+    assert body["status"] == status
+    if status == 405:
+        assert "Allow" in resp.headers
