@@ -107,7 +107,8 @@ class Engine:
             self.analyzer.terms(self.analyzer.raw_words(f"{c.text} {c.section}"))
             for c in policy.clauses
         ]
-        self.clause_index = TermIndex([ngrams(t) for t in clause_terms])
+        self._clause_features = [ngrams(t) for t in clause_terms]
+        self.clause_index = TermIndex(self._clause_features)
         self._clause_words = [set(self.analyzer.raw_words(c.text)) for c in policy.clauses]
         self.routes = [self._route(i) for i in intents.intents]
         self._cited = [
@@ -150,11 +151,17 @@ class Engine:
         self.domain_terms = frozenset(t for terms in clause_terms for t in terms) | frozenset(
             t for text in in_domain for t in self.analyzer.terms(self.analyzer.raw_words(text))
         )
-        self.pool = [
-            (route.intent.question, route)
-            for route in self.routes
-            if route.intent.question and route.clauses
+        # Suggestions: curated questions first, then covered topics that no curated
+        # question already answers, so visitors are not offered the same thing twice.
+        curated = [r for r in self.routes if r.intent.kind == "answer" and r.intent.question]
+        cited = {c.id for r in curated for c in r.clauses}
+        topics = [
+            r
+            for r in self.routes
+            if r.intent.kind == "topic" and r.intent.question and r.clauses
+            if not cited & {c.id for c in r.clauses}
         ]
+        self.pool = [(r.intent.question or "", r) for r in (*curated, *topics)]
         self.pool_index = TermIndex(
             [
                 ngrams(
@@ -278,23 +285,22 @@ class Engine:
         return [Citation(c, float(scores[c.position - 1])) for c in clauses]
 
     def _suggest(
-        self, signals: _Signals, exclude: Sequence[Clause], limit: int = 3
+        self, signals: _Signals, cited: Sequence[Clause], intent: str | None, limit: int = 3
     ) -> tuple[str, ...]:
+        """Questions near this one and its clauses, never the one just answered."""
         if not self.pool:
             return ()
-        excluded = {c.id for c in exclude}
-        scores = self.pool_index.scores(signals.query.features)
-        for c in exclude:
-            scores = scores + self.pool_index.scores(
-                ngrams(self.analyzer.terms(self.analyzer.raw_words(c.text)))
-            )
-        order = np.argsort(-scores, kind="stable")
+        features = signals.query.features
+        for clause in cited:
+            features += self._clause_features[clause.position - 1]
+        scores = self.pool_index.scores(features)
+        excluded = {c.id for c in cited}
         picked: list[str] = []
-        for i in order:
+        for i in np.argsort(-scores, kind="stable"):
             question, route = self.pool[int(i)]
-            if any(c.id in excluded for c in route.clauses):
+            if route.intent.name == intent or any(c.id in excluded for c in route.clauses):
                 continue
-            picked.append(question or "")
+            picked.append(question)
             if len(picked) == limit:
                 break
         return tuple(picked)
@@ -317,7 +323,7 @@ class Engine:
             citations=tuple(citations),
             confidence=round(float(min(max(confidence, 0.0), 1.0)), 3),
             contact=self.contact,
-            suggestions=self._suggest(signals, [c.clause for c in citations]),
+            suggestions=self._suggest(signals, [c.clause for c in citations], intent),
             intent=intent,
         )
 
