@@ -41,7 +41,7 @@ class Thresholds:
 
     intent: float = 0.45  # a curated intent's example matches well enough to trust it
     topic: float = 0.55  # the same for the generic privacy topics
-    chat: float = 0.45  # the same for smalltalk, handoff and off-topic intents
+    chat: float = 0.5  # the same for smalltalk, handoff and off-topic intents
     clause: float = 0.3  # a clause alone answers the question
     domain: float = 0.5  # share of the question's words a privacy policy would use
     related: float = 0.6  # other citations must score this share of the best one
