@@ -69,6 +69,8 @@ def create_app(
     app = web.Application(
         middlewares=[security.middleware, ratelimit.middleware, problem_middleware],
         client_max_size=settings.max_body_bytes,
+        # Here rather than in run_app, so every runner (tests, gunicorn) logs without queries.
+        handler_args={"access_log_class": AccessLogger},
     )
     app[handlers.SETTINGS] = settings
     app[handlers.ENGINE] = handlers.EngineRef(engine or Engine.from_settings(settings))

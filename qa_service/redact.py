@@ -12,8 +12,12 @@ from collections.abc import Mapping
 from numbers import Number
 
 EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
-# Country code, two check digits, then 11 to 30 letters or digits, optionally in groups of 4.
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# Country code, two check digits, then 11 to 30 letters or digits: in groups of 4 as printed,
+# or in one piece (any case).
+IBAN = re.compile(
+    r"\b[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,3})?\b"
+    r"|\b[A-Za-z]{2}\d{2}[A-Za-z0-9]{11,30}\b"
+)
 # A run of digits with the separators people type in card, phone and account numbers.
 NUMBER = re.compile(r"(?<!\w)\+?\(?\d(?:[ ./()-]{0,2}\d){6,}(?!\w)")
 SSN = re.compile(r"\d{3}[ -]?\d{2}[ -]?\d{4}")
