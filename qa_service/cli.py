@@ -128,7 +128,7 @@ def _eval(engine: Engine, path: Path) -> int:
 def _serve(settings: Settings, engine: Engine) -> None:
     from aiohttp import web
 
-    from qa_service import reloading
+    from qa_service import lifecycle, reloading
     from qa_service.app import AccessLogger, create_app
     from qa_service.redact import install_redaction
 
@@ -144,6 +144,7 @@ def _serve(settings: Settings, engine: Engine) -> None:
     )
     app = create_app(settings, engine=engine)
     app.on_startup.append(reloading.on_sighup)
+    app.on_startup.append(lifecycle.on_sigterm)
     web.run_app(
         app,
         host=settings.host,
