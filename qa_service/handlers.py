@@ -16,6 +16,7 @@ from qa_service.corpus import Clause, Contact, Policy
 from qa_service.errors import Problem
 from qa_service.openapi import spec
 from qa_service.redact import redact
+from qa_service.visible import blank
 
 log = logging.getLogger("qa_service")
 
@@ -126,7 +127,7 @@ async def _question(request: web.Request) -> str:
         raise Problem(422, "The field 'question' is required.")
     if not isinstance(question, str):
         raise Problem(422, "The field 'question' must be a string.")
-    if _blank(question):
+    if blank(question):
         raise Problem(422, "The field 'question' must not be empty.")
     if len(question) > settings.max_question_chars:
         raise Problem(
@@ -134,11 +135,6 @@ async def _question(request: web.Request) -> str:
             f"The field 'question' must be at most {settings.max_question_chars} characters.",
         )
     return question
-
-
-def _blank(text: str) -> bool:
-    """Nothing but whitespace, control or invisible format characters."""
-    return not "".join(ch for ch in text if ch.isprintable()).strip()
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -155,7 +151,7 @@ async def ask(request: web.Request) -> web.Response:
 async def search(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     query = request.query.get("q", "")
-    if _blank(query):
+    if blank(query):
         raise Problem(422, "The query parameter 'q' is required and must not be empty.")
     if len(query) > settings.max_question_chars:
         raise Problem(422, f"'q' must be at most {settings.max_question_chars} characters.")
