@@ -239,3 +239,21 @@ def test_redaction_reaches_the_served_log(serve: Callable[..., Any]) -> None:
     for leaked in ("4111", "jane@example.com", "555-123-4567"):
         assert leaked not in log
     logging.getLogger(__name__).debug("served log:\n%s", log)
+
+
+async def test_a_swapped_out_engine_is_freed(
+    aiohttp_client: Callable[..., Any], reload_app: Callable[..., web.Application]
+) -> None:
+    import gc
+    import weakref
+
+    from qa_service.handlers import ENGINE
+
+    app = reload_app()
+    client = await aiohttp_client(app)
+    old = weakref.ref(app[ENGINE].engine)
+    for _ in range(3):
+        response = await client.post("/admin/reload", headers=AUTH)
+        assert response.status == 200
+    gc.collect()
+    assert old() is None  # nothing keeps the old index alive: memory stays flat over reloads
