@@ -198,7 +198,10 @@ async def soak(duration: float = 10.0, clients: int = 20, reloads: int = 5) -> R
     try:
         timeout = aiohttp.ClientTimeout(total=10)
         connector = aiohttp.TCPConnector(limit=clients)
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        async with (
+            aiohttp.ClientSession(timeout=timeout, connector=connector) as session,
+            aiohttp.ClientSession(timeout=timeout) as admin,  # never queued behind visitors
+        ):
             for _ in range(300):  # up to 30 s to start
                 try:
                     async with session.get(f"{url}/healthz") as resp:
@@ -209,7 +212,7 @@ async def soak(duration: float = 10.0, clients: int = 20, reloads: int = 5) -> R
             report.rss_start_kib = rss_kib(proc.pid)
             deadline = time.monotonic() + duration
             await asyncio.gather(
-                _reloader(url, proc, policy, reloads, duration, report, session),
+                _reloader(url, proc, policy, reloads, duration, report, admin),
                 *(_client(n, url, deadline, report, session) for n in range(clients)),
             )
             report.rss_end_kib = rss_kib(proc.pid)
