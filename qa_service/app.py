@@ -10,10 +10,11 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from qa_service import handlers
+from qa_service import handlers, lifecycle, ratelimit, reloading, security
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.errors import Problem, problem_response
+from qa_service.redact import install_redaction
 
 log = logging.getLogger("qa_service")
 
@@ -63,12 +64,24 @@ def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None
 ) -> web.Application:
     settings = settings or Settings()
+    install_redaction()
+    security.install_protocol_problems()
     app = web.Application(
-        middlewares=[problem_middleware],
+        middlewares=[
+            security.middleware,
+            lifecycle.middleware,
+            ratelimit.middleware,
+            problem_middleware,
+        ],
         client_max_size=settings.max_body_bytes,
+        # Here rather than in run_app, so every runner (tests, gunicorn) logs without queries.
+        handler_args={"access_log_class": AccessLogger},
     )
     app[handlers.SETTINGS] = settings
-    app[handlers.ENGINE] = engine or Engine.from_settings(settings)
+    app[handlers.ENGINE] = handlers.EngineRef(engine or Engine.from_settings(settings))
+    ratelimit.setup(app, settings)
+    reloading.setup(app)
+    lifecycle.setup(app)
     app.router.add_post("/api/v1/ask", handlers.ask)
     app.router.add_get("/api/v1/search", handlers.search)
     app.router.add_get("/api/v1/clauses", handlers.clauses)

@@ -28,6 +28,24 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--intents", type=Path, default=default, help="intents directory")
     parser.add_argument("--contact-email", default=default, help="contact email for fallbacks")
     parser.add_argument("--contact-phone", default=default, help="contact phone for fallbacks")
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=default,
+        help="requests a minute per client (60, 0: off)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=default,
+        help="proxy address or network whose X-Forwarded-For is believed (repeatable)",
+    )
+    parser.add_argument(
+        "--log-questions",
+        action="store_true",
+        default=default,
+        help="log visitors' questions, redacted (off by default)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +79,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         intents=args.intents,
         contact_email=args.contact_email,
         contact_phone=args.contact_phone,
+        rate_limit=args.rate_limit,
+        trusted_proxies=tuple(args.trusted_proxy) if args.trusted_proxy else None,
+        log_questions=args.log_questions or None,
     )
 
 
@@ -108,9 +129,12 @@ def _eval(engine: Engine, path: Path) -> int:
 def _serve(settings: Settings, engine: Engine) -> None:
     from aiohttp import web
 
+    from qa_service import lifecycle, reloading
     from qa_service.app import AccessLogger, create_app
+    from qa_service.redact import install_redaction
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_redaction(*logging.getLogger().handlers)
     log.info(
         "serving %r (%d clauses, %d intents) on http://%s:%d/",
         engine.policy.title,
@@ -119,12 +143,16 @@ def _serve(settings: Settings, engine: Engine) -> None:
         settings.host,
         settings.port,
     )
+    app = create_app(settings, engine=engine)
+    app.on_startup.append(reloading.on_sighup)
+    app.on_startup.append(lifecycle.on_sigterm)
     web.run_app(
-        create_app(settings, engine=engine),
+        app,
         host=settings.host,
         port=settings.port,
         access_log_class=AccessLogger,
         print=None,
+        shutdown_timeout=settings.shutdown_timeout,
     )
 
 

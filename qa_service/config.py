@@ -24,6 +24,12 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     max_search_limit: int = 50
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Hardening (see docs/security.md).
+    rate_limit: int = 60  # requests per minute per client; 0 turns limiting off
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses or networks
+    log_questions: bool = False  # opt-in, and redacted even then
+    admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload
+    shutdown_timeout: float = 30.0  # seconds SIGTERM waits for in-flight requests
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -45,5 +51,21 @@ class Settings:
             values["cors_origins"] = tuple(
                 o.strip() for o in env["POLICY_QA_CORS_ORIGINS"].split(",") if o.strip()
             )
+        values.update(_hardening_env(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+
+def _hardening_env(env: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "POLICY_QA_RATE_LIMIT" in env:
+        values["rate_limit"] = int(env["POLICY_QA_RATE_LIMIT"])
+    if "POLICY_QA_TRUSTED_PROXIES" in env:
+        values["trusted_proxies"] = tuple(
+            p.strip() for p in env["POLICY_QA_TRUSTED_PROXIES"].split(",") if p.strip()
+        )
+    if "POLICY_QA_LOG_QUESTIONS" in env:
+        values["log_questions"] = env["POLICY_QA_LOG_QUESTIONS"].lower() in {"1", "true", "yes"}
+    if env.get("POLICY_QA_ADMIN_TOKEN"):
+        values["admin_token"] = env["POLICY_QA_ADMIN_TOKEN"]
+    return values

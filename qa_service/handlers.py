@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -12,8 +15,21 @@ from qa_service.config import Settings
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.errors import Problem
 from qa_service.openapi import spec
+from qa_service.redact import redact
+from qa_service.visible import blank
 
-ENGINE = web.AppKey("engine", Engine)
+log = logging.getLogger("qa_service")
+
+
+@dataclass(slots=True)
+class EngineRef:
+    """The engine in service; a policy reload swaps `.engine` while requests keep the one they
+    read (app state itself cannot be reassigned once the app has started)."""
+
+    engine: Engine
+
+
+ENGINE = web.AppKey("engine", EngineRef)
 SETTINGS = web.AppKey("settings", Settings)
 
 
@@ -111,7 +127,7 @@ async def _question(request: web.Request) -> str:
         raise Problem(422, "The field 'question' is required.")
     if not isinstance(question, str):
         raise Problem(422, "The field 'question' must be a string.")
-    if not "".join(ch for ch in question if ch.isprintable()).strip():
+    if blank(question):
         raise Problem(422, "The field 'question' must not be empty.")
     if len(question) > settings.max_question_chars:
         raise Problem(
@@ -126,30 +142,32 @@ async def _question(request: web.Request) -> str:
 
 async def ask(request: web.Request) -> web.Response:
     question = await _question(request)
-    answer = request.app[ENGINE].answer(question)
+    answer = request.app[ENGINE].engine.answer(question)
+    if request.app[SETTINGS].log_questions:  # opt-in, and redacted (the log filter redacts too)
+        log.info("question (%s, %s): %s", answer.status, answer.intent, redact(question))
     return web.json_response(answer_json(answer), dumps=_dumps)
 
 
 async def search(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     query = request.query.get("q", "")
-    if not query.strip():
+    if blank(query):
         raise Problem(422, "The query parameter 'q' is required and must not be empty.")
     if len(query) > settings.max_question_chars:
         raise Problem(422, f"'q' must be at most {settings.max_question_chars} characters.")
     raw_limit = request.query.get("limit", "5")
-    try:
-        limit = int(raw_limit)
-    except ValueError:
-        raise Problem(422, "'limit' must be a whole number.") from None
+    # int() would also take " 7 ", "1_0" and other scripts' digits; the API means ASCII digits.
+    if not re.fullmatch(r"-?[0-9]+", raw_limit):
+        raise Problem(422, "'limit' must be a whole number.")
+    limit = int(raw_limit) if len(raw_limit) <= 10 else 0  # no 4000-digit int() on request
     if not 1 <= limit <= settings.max_search_limit:
         raise Problem(422, f"'limit' must be between 1 and {settings.max_search_limit}.")
-    hits = request.app[ENGINE].search(query, limit)
+    hits = request.app[ENGINE].engine.search(query, limit)
     return web.json_response(hits_json(query, hits), dumps=_dumps)
 
 
 async def clauses(request: web.Request) -> web.Response:
-    engine = request.app[ENGINE]
+    engine = request.app[ENGINE].engine
     return web.json_response(
         {
             "policy": policy_json(engine.policy, engine.contact),
@@ -161,14 +179,14 @@ async def clauses(request: web.Request) -> web.Response:
 
 async def clause(request: web.Request) -> web.Response:
     clause_id = request.match_info["clause_id"]
-    found = request.app[ENGINE].policy.clause(clause_id)
+    found = request.app[ENGINE].engine.policy.clause(clause_id)
     if found is None:
         raise Problem(404, "No clause has this id.", title="Clause not found")
     return web.json_response(clause_json(found), dumps=_dumps)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    engine = request.app[ENGINE]
+    engine = request.app[ENGINE].engine
     return web.json_response(
         {
             "status": "ok",

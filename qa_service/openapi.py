@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from qa_service import __version__
+from qa_service.visible import VISIBLE_PATTERN
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -16,7 +17,13 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["question"],
         "properties": {
-            "question": {"type": "string", "minLength": 1, "maxLength": 1000},
+            "question": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1000,
+                "pattern": VISIBLE_PATTERN,
+                "description": "At least one character that is not whitespace or control.",
+            },
         },
     },
     "Clause": {
@@ -145,6 +152,17 @@ _SCHEMAS: dict[str, Any] = {
             "intents": {"type": "integer"},
         },
     },
+    "Reload": {
+        "type": "object",
+        "required": ["status", "policy", "clauses", "intents", "reloads"],
+        "properties": {
+            "status": {"type": "string", "enum": ["reloaded"]},
+            "policy": {"type": "string"},
+            "clauses": {"type": "integer"},
+            "intents": {"type": "integer"},
+            "reloads": {"type": "integer", "minimum": 1},
+        },
+    },
     "Problem": {
         "type": "object",
         "description": "RFC 9457 problem details.",
@@ -176,8 +194,19 @@ def _ok(schema: str, description: str) -> dict[str, Any]:
     }
 
 
+def _hardened(paths: dict[str, Any]) -> dict[str, Any]:
+    """Adds the answers every limited route may give: 429 (rate limit), 503 (shutting down)."""
+    for path, operations in paths.items():
+        for operation in operations.values():
+            responses = operation["responses"]
+            if path != "/healthz":
+                responses.setdefault("429", _problem("Too many requests; see Retry-After."))
+            responses.setdefault("503", _problem("The service is restarting; see Retry-After."))
+    return paths
+
+
 def spec() -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "policy-qa",
@@ -217,7 +246,12 @@ def spec() -> dict[str, Any]:
                             "name": "q",
                             "in": "query",
                             "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 1000},
+                            "schema": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 1000,
+                                "pattern": VISIBLE_PATTERN,
+                            },
                         },
                         {
                             "name": "limit",
@@ -262,6 +296,19 @@ def spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/admin/reload": {
+                "post": {
+                    "operationId": "reloadPolicy",
+                    "summary": "Rebuild the engine from the policy and intent files, then swap",
+                    "description": "Exists only when POLICY_QA_ADMIN_TOKEN is set.",
+                    "security": [{"adminToken": []}],
+                    "responses": {
+                        "200": _ok("Reload", "The new policy is being served."),
+                        "401": _problem("The bearer token is missing or wrong."),
+                        "422": _problem("The new files failed to load; the old ones still serve."),
+                    },
+                }
+            },
             "/healthz": {
                 "get": {
                     "operationId": "health",
@@ -270,5 +317,10 @@ def spec() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {
+            "schemas": _SCHEMAS,
+            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+        },
     }
+    _hardened(document["paths"])
+    return document

@@ -1,0 +1,144 @@
+"""What visitors type never reaches a log unredacted: the pure function, and the real log
+output of a running app (caplog sees records after the loggers' filters have run)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from qa_service.redact import RedactingFilter, luhn_valid, redact
+
+CARD = "4111 1111 1111 1111"
+EMAIL = "jane.doe+shop@example.co.uk"
+PHONE = "+1 (555) 123-4567"
+SECRET_QUESTION = f"my card {CARD}, mail {EMAIL}, phone {PHONE}: do you sell my email?"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"card {CARD} please", "card [card] please"),
+        ("4111-1111-1111-1111", "[card]"),
+        ("5500005555555559", "[card]"),
+        ("378282246310005", "[card]"),  # Amex, 15 digits
+        (f"write to {EMAIL}", "write to [email]"),
+        ("A.B@sub.example.org,", "[email],"),
+        (f"call {PHONE} now", "call [phone] now"),
+        ("020 7946 0958", "[phone]"),
+        ("555.123.4567", "[phone]"),
+        ("+44 7700 900123", "[phone]"),
+        ("ssn 123-45-6789", "ssn [ssn]"),
+        ("DE89 3704 0044 0532 0130 00 is mine", "[iban] is mine"),
+        ("gb82west12345698765432", "[iban]"),
+        ("4111 1111 1111 1112 is not a card", "[number] is not a card"),
+        ("do you sell my email?", "do you sell my email?"),
+        ("clause we-have-a-strict-policy-d1f494", "clause we-have-a-strict-policy-d1f494"),
+        ('127.0.0.1 "GET /healthz" 200', '127.0.0.1 "GET /healthz" 200'),
+        ("version 3.14.5, 1000 characters", "version 3.14.5, 1000 characters"),
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_redact_is_idempotent() -> None:
+    once = redact(SECRET_QUESTION)
+    assert redact(once) == once
+    assert CARD not in once and EMAIL not in once and "123-4567" not in once
+
+
+def test_luhn() -> None:
+    assert luhn_valid("4111111111111111")
+    assert not luhn_valid("4111111111111112")
+
+
+def test_filter_redacts_arguments_traceback_and_keeps_numbers() -> None:
+    record = logging.LogRecord(
+        "qa_service", logging.ERROR, __file__, 1, "%s %r %d %s %s", None, None
+    )
+    record.args = (EMAIL, {"q": CARD}, 200, 1234, 5.5)
+    try:
+        raise ValueError(f"bad {PHONE}")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    assert RedactingFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert text.startswith("[email] {'q': '[card]'} 200 1234 5.5")
+    assert "ValueError: bad [phone]" in text
+    assert EMAIL not in text and CARD not in text and PHONE not in text
+
+
+def _all_logged(caplog: pytest.LogCaptureFixture) -> str:
+    formatter = logging.Formatter("%(name)s %(message)s")
+    return "\n".join(formatter.format(r) for r in caplog.records)
+
+
+async def _ask_secrets(client: TestClient[Any, Any]) -> None:
+    response = await client.post("/api/v1/ask", json={"question": SECRET_QUESTION})
+    assert response.status == 200
+    response = await client.get(
+        "/api/v1/search", params={"q": f"{CARD} {EMAIL} {PHONE}", "limit": "3"}
+    )
+    assert response.status == 200
+    response = await client.get(f"/api/v1/clauses/{EMAIL}")  # in the path itself
+    assert response.status == 404
+
+
+async def test_questions_are_not_logged_by_default(
+    aiohttp_client: Callable[..., Any],
+    make_app: Callable[..., web.Application],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = await aiohttp_client(make_app())
+    await _ask_secrets(client)
+    logged = _all_logged(caplog)
+    assert '"POST /api/v1/ask" 200' in logged  # the access log ran...
+    assert '"GET /api/v1/search" 200' in logged  # ...without the query string
+    assert '"GET /api/v1/clauses/[email]" 404' in logged  # ...and with paths redacted
+    assert "question (" not in logged
+    for secret in (CARD, "4111111111111111", EMAIL, "123-4567", "sell my email", "q="):
+        assert secret not in logged
+
+
+async def test_log_questions_opt_in_logs_them_redacted(
+    aiohttp_client: Callable[..., Any],
+    make_app: Callable[..., web.Application],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = await aiohttp_client(make_app(log_questions=True))
+    await _ask_secrets(client)
+    logged = _all_logged(caplog)
+    assert "qa_service question (" in logged
+    assert "my card [card], mail [email], phone [phone]: do you sell my email?" in logged
+    for secret in (CARD, "4111111111111111", EMAIL, "123-4567"):
+        assert secret not in logged
+
+
+async def test_errors_logged_with_tracebacks_are_redacted(
+    aiohttp_client: Callable[..., Any],
+    make_app: Callable[..., web.Application],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def explode(request: web.Request) -> web.Response:
+        raise RuntimeError(f"engine choked on {request.query['q']}")
+
+    app = make_app()
+    app.router.add_get("/explode", explode)
+    client = await aiohttp_client(app)
+    response = await client.get("/explode", params={"q": f"{CARD} {EMAIL}"})
+    assert response.status == 500
+    assert response.content_type == "application/problem+json"
+    body = await response.text()
+    assert "Traceback" not in body and "choked" not in body
+    logged = _all_logged(caplog) + "".join(r.exc_text or "" for r in caplog.records)
+    assert "RuntimeError: engine choked on [card] [email]" in logged
+    assert CARD not in logged and EMAIL not in logged
