@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +32,17 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload
     shutdown_timeout: float = 30.0  # seconds SIGTERM waits for in-flight requests
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, got {self.port}")
+        if self.rate_limit < 0:
+            raise ValueError(f"rate limit must be 0 (off) or more, got {self.rate_limit}")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted proxy {proxy!r} is not an address or network") from None
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
         env = dict(os.environ if env is None else env)
@@ -38,7 +50,7 @@ class Settings:
         if "POLICY_QA_HOST" in env:
             values["host"] = env["POLICY_QA_HOST"]
         if "POLICY_QA_PORT" in env:
-            values["port"] = int(env["POLICY_QA_PORT"])
+            values["port"] = _int(env, "POLICY_QA_PORT")
         if "POLICY_QA_POLICY" in env:
             values["policy"] = Path(env["POLICY_QA_POLICY"])
         if "POLICY_QA_INTENTS" in env:
@@ -59,7 +71,7 @@ class Settings:
 def _hardening_env(env: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "POLICY_QA_RATE_LIMIT" in env:
-        values["rate_limit"] = int(env["POLICY_QA_RATE_LIMIT"])
+        values["rate_limit"] = _int(env, "POLICY_QA_RATE_LIMIT")
     if "POLICY_QA_TRUSTED_PROXIES" in env:
         values["trusted_proxies"] = tuple(
             p.strip() for p in env["POLICY_QA_TRUSTED_PROXIES"].split(",") if p.strip()
@@ -69,3 +81,10 @@ def _hardening_env(env: dict[str, str]) -> dict[str, Any]:
     if env.get("POLICY_QA_ADMIN_TOKEN"):
         values["admin_token"] = env["POLICY_QA_ADMIN_TOKEN"]
     return values
+
+
+def _int(env: dict[str, str], name: str) -> int:
+    try:
+        return int(env[name])
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {env[name]!r}") from None

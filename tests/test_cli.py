@@ -88,3 +88,26 @@ def test_a_broken_policy_is_a_clear_error(
         main(["ask", "hi", "--policy", str(empty)])
     assert done.value.code == 2
     assert "policy file is empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["ask", "hi"], {"POLICY_QA_RATE_LIMIT": "lots"}, "POLICY_QA_RATE_LIMIT must be a whole"),
+        (["ask", "hi", "--trusted-proxy", "not-an-ip"], {}, "is not an address or network"),
+        (["ask", "hi", "--port", "70000"], {}, "port must be between"),
+    ],
+)
+def test_bad_settings_are_a_clear_error(
+    argv: list[str],
+    env: dict[str, str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert message in capsys.readouterr().err
