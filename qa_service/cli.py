@@ -27,6 +27,15 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--intents", type=Path, default=default, help="intents directory")
     parser.add_argument("--contact-email", default=default, help="contact email for fallbacks")
     parser.add_argument("--contact-phone", default=default, help="contact phone for fallbacks")
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=default,
+        metavar="ORIGIN",
+        help="an origin whose pages may embed the widget and call the API, such as "
+        "https://www.example.com (repeat it or separate with commas; '*' allows any; "
+        "default: the server's own origin, http://127.0.0.1:8080 and http://localhost:8080)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +69,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         intents=args.intents,
         contact_email=args.contact_email,
         contact_phone=args.contact_phone,
+        cors_origins=args.cors_origin,
     )
 
 
