@@ -673,7 +673,8 @@ a:hover { color: var(--accent-strong); }
         data = null;
       }
       if (!response.ok) {
-        if (response.status >= 400 && response.status < 500 && data && isText(data.detail)) {
+        // A question the API refuses (too long, say): its words say why; asking again won't help.
+        if ([400, 413, 422].includes(response.status) && data && isText(data.detail)) {
           showError(question, data.detail, false);
         } else {
           showError(question, "Something went wrong on our side. Please try again.", true);
