@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest clean
+.PHONY: run test lint types pytest screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,5 +27,10 @@ pytest: $(STAMP)
 
 test: lint types pytest
 
+# Refresh the README's screenshots (docs/*.png) from the browser tests.
+screenshots: $(STAMP)
+	POLICY_QA_DOCS_SCREENSHOTS=1 $(BIN)/pytest tests/browser -q \
+		-k "test_fallback_gives_contacts_to_tap_on_a_phone or test_results_update_as_the_agent_types"
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts

@@ -7,8 +7,10 @@ then cheap, read-only and safe to call from any number of requests at once.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -403,8 +405,31 @@ class Engine:
 
     # --- search --------------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 5) -> list[SearchHit]:
-        analysed = self.analyse(query)
+    @cached_property
+    def _completions(self) -> list[str]:
+        """The clauses' words, those in the most clauses first: what a prefix may complete to."""
+        counts = Counter(w for words in self._clause_words for w in words if w.isalpha())
+        return sorted(counts, key=lambda w: (-counts[w], w))
+
+    def _complete(self, query: str, most: int = 12) -> Query:
+        """The query with its last, perhaps unfinished, word also read as a prefix."""
+        raw = self.analyzer.raw_words(query)
+        if not raw or query[-1:].isspace() or len(raw[-1]) < 2 or not raw[-1].isalpha():
+            return self.analyse(query)
+        last = raw[-1]
+        completions = [w for w in self._completions if w.startswith(last) and w != last][:most]
+        if not completions:
+            return self.analyse(query)
+        words = self.analyzer.words(query)[:-1]  # one word per raw word, typos corrected
+        if last in self.analyzer.vocabulary:
+            words.append(last)
+        words += completions
+        return Query(tuple(words), tuple(self.analyzer.terms(words)), " ".join(words))
+
+    def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> list[SearchHit]:
+        """Clauses ranked against the query; with `prefix`, its last word may be unfinished
+        ("coo" finds cookies), for searching as someone types."""
+        analysed = self._complete(query) if prefix else self.analyse(query)
         scores = self.clause_index.scores(analysed.features)
         stems = set(analysed.terms)
         hits: list[SearchHit] = []

@@ -10,7 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from qa_service import handlers, lifecycle, ratelimit, reloading, security
+from qa_service import cors, handlers, lifecycle, pages, ratelimit, reloading, security
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.errors import Problem, problem_response
@@ -88,4 +88,6 @@ def create_app(
     app.router.add_get("/api/v1/clauses/{clause_id}", handlers.clause)
     app.router.add_get("/healthz", handlers.healthz)
     app.router.add_get("/openapi.json", handlers.openapi)
+    pages.setup(app)
+    cors.setup(app)
     return app

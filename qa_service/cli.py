@@ -46,6 +46,15 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
         default=default,
         help="log visitors' questions, redacted (off by default)",
     )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=default,
+        metavar="ORIGIN",
+        help="an origin whose pages may embed the widget and call the API, such as "
+        "https://www.example.com (repeat it or separate with commas; '*' allows any; "
+        "default: the server's own origin, http://127.0.0.1:8080 and http://localhost:8080)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,6 +91,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         trusted_proxies=tuple(args.trusted_proxy) if args.trusted_proxy else None,
         log_questions=args.log_questions or None,
+        cors_origins=args.cors_origin,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
 DEFAULT_INTENTS = ROOT / "intents"
+# Pages on these origins may call the API and load the widget (the server's own origin always
+# may): what `make run` serves, so the demo works whether opened as 127.0.0.1 or localhost.
+DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:8080", "http://localhost:8080")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +28,7 @@ class Settings:
     max_question_chars: int = 1000
     max_body_bytes: int = 16 * 1024
     max_search_limit: int = 50
-    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     # Hardening (see docs/security.md).
     rate_limit: int = 60  # requests per minute per client; 0 turns limiting off
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses or networks
@@ -60,11 +64,11 @@ class Settings:
         if "POLICY_QA_CONTACT_PHONE" in env:
             values["contact_phone"] = env["POLICY_QA_CONTACT_PHONE"]
         if "POLICY_QA_CORS_ORIGINS" in env:
-            values["cors_origins"] = tuple(
-                o.strip() for o in env["POLICY_QA_CORS_ORIGINS"].split(",") if o.strip()
-            )
+            values["cors_origins"] = (env["POLICY_QA_CORS_ORIGINS"],)
         values.update(_hardening_env(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "cors_origins" in values:  # --cors-origin may be repeated or comma-separated
+            values["cors_origins"] = split_origins(values["cors_origins"])
         return replace(cls(), **values)
 
 
@@ -88,3 +92,10 @@ def _int(env: dict[str, str], name: str) -> int:
         return int(env[name])
     except ValueError:
         raise ValueError(f"{name} must be a whole number, got {env[name]!r}") from None
+
+
+def split_origins(values: Sequence[str]) -> tuple[str, ...]:
+    """Origins from repeated options or comma-separated lists, without trailing slashes."""
+    if isinstance(values, str):
+        values = [values]
+    return tuple(o.strip().rstrip("/") for value in values for o in value.split(",") if o.strip())

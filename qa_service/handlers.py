@@ -162,7 +162,10 @@ async def search(request: web.Request) -> web.Response:
     limit = int(raw_limit) if len(raw_limit) <= 10 else 0  # no 4000-digit int() on request
     if not 1 <= limit <= settings.max_search_limit:
         raise Problem(422, f"'limit' must be between 1 and {settings.max_search_limit}.")
-    hits = request.app[ENGINE].engine.search(query, limit)
+    raw_prefix = request.query.get("prefix", "false").lower()
+    if raw_prefix not in {"true", "false", "1", "0"}:
+        raise Problem(422, "'prefix' must be true or false.")
+    hits = request.app[ENGINE].engine.search(query, limit, prefix=raw_prefix in {"true", "1"})
     return web.json_response(hits_json(query, hits), dumps=_dumps)
 
 

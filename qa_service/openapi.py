@@ -264,10 +264,18 @@ def spec() -> dict[str, Any]:
                                 "default": 5,
                             },
                         },
+                        {
+                            "name": "prefix",
+                            "in": "query",
+                            "required": False,
+                            "description": "Read the query's last word as unfinished, so "
+                            "that 'coo' finds cookies: for searching as someone types.",
+                            "schema": {"type": "boolean", "default": False},
+                        },
                     ],
                     "responses": {
                         "200": _ok("SearchResults", "Clauses, best first, with scores."),
-                        "422": _problem("The query or limit is invalid."),
+                        "422": _problem("The query, limit or prefix is invalid."),
                     },
                 }
             },

@@ -20,7 +20,9 @@ from qa_service.config import Settings
 from qa_service.errors import problem_response
 
 WINDOW = 60.0  # seconds: the limit is N requests per minute
-EXEMPT = frozenset({"/healthz"})  # probes from the load balancer must never be refused
+# What costs the engine work is limited; pages, the widget's assets and health probes are
+# cheap, and a visitor browsing a site that embeds the widget must not use up their budget.
+LIMITED = ("/api/", "/admin/")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -142,7 +144,7 @@ async def middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[StreamResponse]]
 ) -> StreamResponse:
     limiter = request.app.get(LIMITER)
-    if limiter is None or request.path in EXEMPT:
+    if limiter is None or not request.path.startswith(LIMITED):
         return await handler(request)
     client = client_address(request.remote, request.headers.get("X-Forwarded-For"), limiter.trusted)
     decision = limiter.hit(client)

@@ -88,6 +88,8 @@ async def test_app_answers_429_with_ratelimit_headers(
     assert response.headers["X-Request-ID"]
     health = await client.get("/healthz")  # probes are never limited
     assert health.status == 200
+    for path in ("/widget.js", "/policy", "/static/pages.css"):  # nor the pages and assets
+        assert (await client.get(path)).status == 200
 
 
 async def test_forwarded_for_counts_per_visitor_behind_a_trusted_proxy(

@@ -1,0 +1,151 @@
+"""CORS on /api/* and the widget's files: allow-listed origins only, preflight included."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from qa_service.answering import Engine
+from qa_service.app import create_app
+from qa_service.cli import _settings, build_parser
+from qa_service.config import DEFAULT_CORS_ORIGINS, Settings
+
+ALLOWED = "https://shop.example.com"
+OTHER = "https://evil.example.net"
+
+Make = Callable[..., Awaitable[TestClient]]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_settings(Settings())
+
+
+@pytest.fixture
+def client(aiohttp_client: Make, engine: Engine) -> Make:
+    async def make(*origins: str) -> TestClient:
+        settings = Settings(cors_origins=origins)
+        return await aiohttp_client(create_app(settings, engine=engine))
+
+    return make
+
+
+def preflight(origin: str, method: str = "POST", headers: str = "content-type") -> dict[str, str]:
+    out = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers:
+        out["Access-Control-Request-Headers"] = headers
+    return out
+
+
+async def test_allowed_origin_can_read_answers(client: Make) -> None:
+    api = await client(ALLOWED)
+    question = {"question": "Do you sell my email address?"}
+    response = await api.post("/api/v1/ask", json=question, headers={"Origin": ALLOWED})
+    assert response.status == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Origin" in response.headers["Vary"]
+    assert "Retry-After" in response.headers["Access-Control-Expose-Headers"]
+
+
+async def test_other_origin_gets_no_allow_origin(client: Make) -> None:
+    api = await client(ALLOWED)
+    response = await api.get("/api/v1/search?q=cookies", headers={"Origin": OTHER})
+    assert response.status == 200  # the browser, not the server, withholds the body
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Origin" in response.headers["Vary"]
+
+
+async def test_preflight_for_allowed_origin(client: Make) -> None:
+    api = await client(ALLOWED)
+    response = await api.options("/api/v1/ask", headers=preflight(ALLOWED))
+    assert response.status == 204
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert response.headers["Access-Control-Allow-Headers"].lower() == "content-type"
+    assert int(response.headers["Access-Control-Max-Age"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("origin", "method", "headers"),
+    [
+        (OTHER, "POST", "content-type"),
+        (ALLOWED, "DELETE", ""),
+        (ALLOWED, "POST", "content-type, x-api-key"),
+        ("null", "POST", "content-type"),
+    ],
+    ids=["other-origin", "method", "header", "null-origin"],
+)
+async def test_preflight_refused(client: Make, origin: str, method: str, headers: str) -> None:
+    api = await client(ALLOWED)
+    response = await api.options("/api/v1/ask", headers=preflight(origin, method, headers))
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Access-Control-Allow-Methods" not in response.headers
+
+
+async def test_same_origin_is_always_allowed(client: Make) -> None:
+    api = await client()  # an empty allow-list
+    own = str(api.make_url("/").origin())
+    response = await api.options("/api/v1/ask", headers=preflight(own))
+    assert response.headers["Access-Control-Allow-Origin"] == own
+    response = await api.options("/api/v1/ask", headers=preflight(ALLOWED))
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+async def test_star_allows_any_origin(client: Make) -> None:
+    api = await client("*")
+    response = await api.get("/widget.json", headers={"Origin": OTHER})
+    assert response.headers["Access-Control-Allow-Origin"] == OTHER
+
+
+async def test_errors_carry_cors_so_the_widget_can_read_them(
+    client: Make,
+) -> None:
+    api = await client(ALLOWED)
+    response = await api.post("/api/v1/ask", json={"question": ""}, headers={"Origin": ALLOWED})
+    assert response.status == 422
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert (await response.json())["detail"]
+
+
+@pytest.mark.parametrize("path", ["/widget.js", "/widget.json", "/api/v1/clauses"])
+async def test_widget_files_and_api_are_covered(client: Make, path: str) -> None:
+    api = await client(ALLOWED)
+    response = await api.get(path, headers={"Origin": ALLOWED})
+    assert response.status == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+
+
+@pytest.mark.parametrize("path", ["/", "/policy", "/agent", "/healthz", "/static/pages.css"])
+async def test_pages_are_not_shared_cross_origin(client: Make, path: str) -> None:
+    api = await client(ALLOWED)
+    response = await api.get(path, headers={"Origin": ALLOWED})
+    assert response.status == 200
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_default_allows_what_make_run_serves() -> None:
+    assert Settings().cors_origins == DEFAULT_CORS_ORIGINS
+    assert set(DEFAULT_CORS_ORIGINS) == {"http://127.0.0.1:8080", "http://localhost:8080"}
+
+
+def test_origins_from_the_environment() -> None:
+    env = {"POLICY_QA_CORS_ORIGINS": "https://a.example, https://b.example/ ,"}
+    assert Settings.from_env(env).cors_origins == ("https://a.example", "https://b.example")
+    assert Settings.from_env({"POLICY_QA_CORS_ORIGINS": ""}).cors_origins == ()
+
+
+@pytest.mark.parametrize("command", [[], ["serve"]])
+def test_cors_origin_option(command: list[str]) -> None:
+    args = build_parser().parse_args(
+        [*command, "--cors-origin", "https://a.example", "--cors-origin", "https://b.example,*"]
+    )
+    assert _settings(args).cors_origins == ("https://a.example", "https://b.example", "*")
+
+
+def test_option_beats_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICY_QA_CORS_ORIGINS", "https://env.example")
+    assert _settings(build_parser().parse_args([])).cors_origins == ("https://env.example",)
+    args = build_parser().parse_args(["--cors-origin", "https://cli.example"])
+    assert _settings(args).cors_origins == ("https://cli.example",)
