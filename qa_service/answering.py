@@ -19,12 +19,13 @@ from qa_service.intents import Intent, IntentError, IntentSet, intent_files, loa
 from qa_service.matching import (
     Analyzer,
     Floats,
+    FuzzyIndex,
     Query,
     TermIndex,
     char_ngrams,
     fold,
-    fuzzy_scores,
     ngrams,
+    top,
 )
 
 Status = Literal["answered", "fallback", "out_of_scope", "handoff", "smalltalk"]
@@ -116,14 +117,24 @@ class Engine:
             else None
             for r in self.routes
         ]
+        # Answer intents with cited clauses, and those clauses in one array, so the support
+        # their clauses' retrieval scores give is one reduceat per question.
+        supported = [(n, c) for n, c in enumerate(self._cited) if c is not None and c.size]
+        self._supported = np.asarray([n for n, _ in supported], dtype=np.int64)
+        self._supported_clauses = np.concatenate(
+            [c for _, c in supported] or [np.zeros(0, dtype=np.int64)]
+        )
+        self._supported_starts = np.cumsum([0, *[c.size for _, c in supported][:-1]])
         bars = {"answer": self.thresholds.intent, "topic": self.thresholds.topic}
         self._bar = np.asarray(
             [bars.get(r.intent.kind, self.thresholds.chat) for r in self.routes], dtype=np.float64
         )
+        # A cue's regex can only match where its phrase is a substring: test that first.
         self._cues = [
-            (n, re.compile(rf"(?<!\w){re.escape(' '.join(self.analyzer.raw_words(cue)))}(?!\w)"))
+            (n, phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"))
             for n, route in enumerate(self.routes)
             for cue in route.intent.cues
+            for phrase in [" ".join(self.analyzer.raw_words(cue))]
         ]
 
         owners: list[int] = []
@@ -140,6 +151,7 @@ class Engine:
         self._example_owner = np.asarray(owners, dtype=np.int64)
         self.example_words = TermIndex(word_docs)
         self.example_chars = TermIndex(char_docs)
+        self.example_fuzzy = FuzzyIndex(self._example_texts)
 
         in_domain = [
             e
@@ -165,6 +177,8 @@ class Engine:
                 for q, r in self.pool
             ]
         )
+        # Pool scores of a cited clause's own text, computed once per clause on first use.
+        self._pool_by_clause: dict[int, Floats] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
@@ -250,17 +264,20 @@ class Engine:
         per_example = (
             0.45 * self.example_words.scores(features)
             + 0.30 * self.example_chars.scores(char_ngrams(query.words))
-            + 0.25 * fuzzy_scores(query.text, self._example_texts)
+            + 0.25 * self.example_fuzzy.scores(query.text)
         )
         intent_scores = np.zeros(len(self.routes), dtype=np.float64)
         np.maximum.at(intent_scores, self._example_owner, per_example)
         # An answer intent gains when retrieval finds its clause too; an intent gains when
         # the question says one of its cue phrases ("how long", "a real person").
-        for n, cited in enumerate(self._cited):
-            if cited is not None and cited.size:
-                intent_scores[n] += self.thresholds.support * float(clause_scores[cited].max())
-        for n, pattern in self._cues:
-            if pattern.search(query.text):
+        if self._supported.size:
+            best_cited = np.maximum.reduceat(
+                clause_scores[self._supported_clauses], self._supported_starts
+            )
+            intent_scores[self._supported] += self.thresholds.support * best_cited
+        text = query.text
+        for n, phrase, pattern in self._cues:
+            if phrase in text and pattern.search(text):
                 intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
@@ -285,9 +302,7 @@ class Engine:
         excluded = {c.id for c in exclude}
         scores = self.pool_index.scores(signals.query.features)
         for c in exclude:
-            scores = scores + self.pool_index.scores(
-                ngrams(self.analyzer.terms(self.analyzer.raw_words(c.text)))
-            )
+            scores = scores + self._pool_scores(c)
         order = np.argsort(-scores, kind="stable")
         picked: list[str] = []
         for i in order:
@@ -298,6 +313,16 @@ class Engine:
             if len(picked) == limit:
                 break
         return tuple(picked)
+
+    def _pool_scores(self, clause: Clause) -> Floats:
+        found = self._pool_by_clause.get(clause.position)
+        if found is None:
+            found = self.pool_index.scores(
+                ngrams(self.analyzer.terms(self.analyzer.raw_words(clause.text)))
+            )
+            found.flags.writeable = False
+            self._pool_by_clause[clause.position] = found
+        return found
 
     def _make(
         self,
@@ -339,7 +364,7 @@ class Engine:
         )
 
     def _retrieve(self, scores: Floats) -> list[Citation]:
-        order = np.argsort(-scores, kind="stable")[: self.thresholds.max_citations]
+        order = top(scores, self.thresholds.max_citations)
         best = float(scores[order[0]])
         return [
             Citation(self.policy.clauses[int(i)], float(scores[i]))
@@ -350,7 +375,8 @@ class Engine:
     def _best_route(self, scores: Floats) -> int:
         """The best intent. A generic topic yields to a curated answer that also matches and
         cites one of the topic's clauses: that intent was written for this very policy."""
-        ranked = [int(m) for m in np.argsort(-scores, kind="stable") if scores[m] >= self._bar[m]]
+        order = np.argsort(-scores, kind="stable")
+        ranked: list[int] = order[scores[order] >= self._bar[order]].tolist()
         if not ranked:
             return -1
         n = ranked[0]
@@ -402,7 +428,7 @@ class Engine:
         scores = self.clause_index.scores(analysed.features)
         stems = set(analysed.terms)
         hits: list[SearchHit] = []
-        for i in np.argsort(-scores, kind="stable")[:limit]:
+        for i in top(scores, limit):
             if scores[i] <= 0:
                 break
             clause = self.policy.clauses[int(i)]

@@ -5,6 +5,7 @@ scikit-learn and rapidfuzz.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -170,6 +171,8 @@ def stem(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, compatibility-normalised, accents stripped."""
+    if text.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -253,6 +256,9 @@ class TermIndex:
 
     scikit-learn fits the weights; queries are vectorised here, by the same formula
     (sublinear tf, smooth idf, l2 norm), because that is the hot path of every request.
+    Scores are gathered from the postings of the query's terms in a few numpy calls, adding
+    the terms' contributions in the same order as a loop over them would, so the floats are
+    the same to the last bit (tests/test_matching_fastpath.py checks against scikit-learn).
     """
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
@@ -265,26 +271,46 @@ class TermIndex:
             str(k): int(v) for k, v in self.vectorizer.vocabulary_.items()
         }
         self.idf: Floats = np.asarray(self.vectorizer.idf_, dtype=np.float64)
-        self._indptr = matrix.indptr
-        self._indices = matrix.indices
-        self._data = matrix.data
+        self._idf: list[float] = self.idf.tolist()
+        self._indptr: npt.NDArray[np.int64] = np.asarray(matrix.indptr, dtype=np.int64)
+        self._indices: npt.NDArray[np.int64] = np.asarray(matrix.indices, dtype=np.int64)
+        self._data: Floats = np.asarray(matrix.data, dtype=np.float64)
 
     def vector(self, features: Sequence[str]) -> dict[int, float]:
         counts: dict[int, int] = {}
+        vocabulary = self.vocabulary
         for f in features:
-            j = self.vocabulary.get(f)
+            j = vocabulary.get(f)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        weights = {j: (1.0 + float(np.log(c))) * float(self.idf[j]) for j, c in counts.items()}
-        norm = float(np.sqrt(sum(w * w for w in weights.values())))
+        idf = self._idf
+        weights = {j: (1.0 + _log(c)) * idf[j] for j, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
         return {j: w / norm for j, w in weights.items()} if norm else {}
 
     def scores(self, features: Sequence[str]) -> Floats:
-        out = np.zeros(self.size, dtype=np.float64)
-        for j, w in self.vector(features).items():
-            lo, hi = self._indptr[j], self._indptr[j + 1]
-            out[self._indices[lo:hi]] += self._data[lo:hi] * w
-        return out
+        vector = self.vector(features)
+        if not vector:
+            return np.zeros(self.size, dtype=np.float64)
+        columns = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
+        weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+        starts = self._indptr[columns]
+        lengths = self._indptr[columns + 1] - starts
+        # Positions of every posting of the query's columns, column after column.
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(shift.size)
+        contributions = self._data[positions] * np.repeat(weights, lengths)
+        # bincount adds in input order: the same sums as `out[rows] += data * w` per column.
+        sums = np.bincount(self._indices[positions], contributions, minlength=self.size)
+        return np.asarray(sums, dtype=np.float64)
+
+
+# 1 + log(count), from numpy's log as the original formula used; counts are small.
+_LOG_TABLE: list[float] = np.log(np.arange(1, 257, dtype=np.float64)).tolist()
+
+
+def _log(count: int) -> float:
+    return _LOG_TABLE[count - 1] if count <= len(_LOG_TABLE) else float(np.log(count))
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -299,6 +325,31 @@ def fuzzy_scores(query: str, choices: Sequence[str]) -> Floats:
     return np.asarray(matrix[0], dtype=np.float64) / 100.0
 
 
+def sort_tokens(text: str) -> str:
+    """The text's words in sorted order: what token_sort_ratio compares."""
+    return " ".join(sorted(text.split()))
+
+
+class FuzzyIndex:
+    """fuzzy_scores against fixed choices, with the choices' tokens sorted once.
+
+    token_sort_ratio is ratio over sorted tokens; sorting the choices ahead leaves only the
+    query to sort per call, for the same scores (tests/test_matching_fastpath.py).
+    """
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.choices = list(choices)
+        self._sorted = [sort_tokens(c) for c in self.choices]
+
+    def scores(self, query: str) -> Floats:
+        if not self.choices or not query:
+            return np.zeros(len(self.choices), dtype=np.float64)
+        matrix = process.cdist(
+            [sort_tokens(query)], self._sorted, scorer=fuzz.ratio, dtype=np.float64
+        )
+        return np.asarray(matrix[0], dtype=np.float64) / 100.0
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """A question after analysis: what every scorer needs, computed once."""
@@ -310,3 +361,17 @@ class Query:
     @property
     def features(self) -> list[str]:
         return ngrams(self.terms)
+
+
+def top(scores: Floats, k: int) -> npt.NDArray[np.intp]:
+    """The indices of the k highest scores, best first, ties in index order.
+
+    The same as `np.argsort(-scores, kind="stable")[:k]`, without sorting every score
+    when there are thousands of clauses.
+    """
+    n = scores.size
+    if n <= max(64, 4 * k):
+        return np.argsort(-scores, kind="stable")[:k]
+    kth = np.partition(scores, n - k)[n - k]
+    candidates = np.flatnonzero(scores >= kth)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
