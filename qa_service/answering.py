@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -21,8 +22,10 @@ from qa_service.matching import (
     Floats,
     FuzzyIndex,
     Query,
+    ScoreBank,
     TermIndex,
     char_ngrams,
+    count,
     fold,
     ngrams,
     top,
@@ -87,6 +90,7 @@ class _Signals:
     clause_scores: Floats
     intent_scores: Floats  # best example score per intent
     domain: float
+    pool_scores: Floats  # of the suggestion pool's questions
 
 
 @dataclass
@@ -179,6 +183,15 @@ class Engine:
         )
         # Pool scores of a cited clause's own text, computed once per clause on first use.
         self._pool_by_clause: dict[int, Floats] = {}
+        # Every index a question is scored against, in one gather; a word's character
+        # n-gram columns are looked up once (visitors reuse words much more than questions).
+        self._bank = ScoreBank(
+            [self.clause_index, self.example_words, self.example_chars, self.pool_index]
+        )
+        self._char_columns = lru_cache(maxsize=8192)(self._char_columns_uncached)
+
+    def _char_columns_uncached(self, word: str) -> tuple[int, ...]:
+        return self.example_chars.columns(char_ngrams([word]))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
@@ -259,12 +272,21 @@ class Engine:
 
     def _signals(self, question: str) -> _Signals:
         query = self.analyse(question)
-        features = query.features
-        clause_scores = self.clause_index.scores(features)
+        features = count(query.features)
+        chars: dict[int, int] = {}
+        for word in query.words:
+            for j in self._char_columns(word):
+                chars[j] = chars.get(j, 0) + 1
+        clause_scores, word_scores, char_scores, pool_scores = self._bank.scores(
+            [
+                self.clause_index.weigh(self.clause_index.known(features)),
+                self.example_words.weigh(self.example_words.known(features)),
+                self.example_chars.weigh(chars),
+                self.pool_index.weigh(self.pool_index.known(features)),
+            ]
+        )
         per_example = (
-            0.45 * self.example_words.scores(features)
-            + 0.30 * self.example_chars.scores(char_ngrams(query.words))
-            + 0.25 * self.example_fuzzy.scores(query.text)
+            0.45 * word_scores + 0.30 * char_scores + 0.25 * self.example_fuzzy.scores(query.text)
         )
         intent_scores = np.zeros(len(self.routes), dtype=np.float64)
         np.maximum.at(intent_scores, self._example_owner, per_example)
@@ -281,7 +303,7 @@ class Engine:
                 intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
-        return _Signals(query, clause_scores, intent_scores, domain)
+        return _Signals(query, clause_scores, intent_scores, domain, pool_scores)
 
     # --- answering -----------------------------------------------------------------------------
 
@@ -300,7 +322,7 @@ class Engine:
         if not self.pool:
             return ()
         excluded = {c.id for c in exclude}
-        scores = self.pool_index.scores(signals.query.features)
+        scores = signals.pool_scores
         for c in exclude:
             scores = scores + self._pool_scores(c)
         order = np.argsort(-scores, kind="stable")

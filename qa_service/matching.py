@@ -204,6 +204,7 @@ class Analyzer:
         self.vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+        self._term = lru_cache(maxsize=8192)(self._term_uncached)
 
     def raw_words(self, text: str) -> list[str]:
         words = _WORD.findall(fold(text).replace("’", "'").replace("-", " "))
@@ -242,13 +243,13 @@ class Analyzer:
         ]
 
     def terms(self, words: Sequence[str]) -> list[str]:
-        out = []
-        for word in words:
-            if word in STOPWORDS:
-                continue
-            term = stem(self.synonyms.get(word, word))
-            out.append(self._stem_synonyms.get(term, term))
-        return out
+        return [t for t in map(self._term, words) if t is not None]
+
+    def _term_uncached(self, word: str) -> str | None:
+        if word in STOPWORDS:
+            return None
+        term = stem(self.synonyms.get(word, word))
+        return self._stem_synonyms.get(term, term)
 
 
 class TermIndex:
@@ -277,12 +278,20 @@ class TermIndex:
         self._data: Floats = np.asarray(matrix.data, dtype=np.float64)
 
     def vector(self, features: Sequence[str]) -> dict[int, float]:
-        counts: dict[int, int] = {}
+        return self.weigh(self.known(count(features)))
+
+    def known(self, counts: dict[str, int]) -> dict[int, int]:
+        """Feature counts to column counts, in the features' order, unknown ones dropped."""
         vocabulary = self.vocabulary
-        for f in features:
-            j = vocabulary.get(f)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
+        return {j: c for f, c in counts.items() if (j := vocabulary.get(f)) is not None}
+
+    def columns(self, features: Sequence[str]) -> tuple[int, ...]:
+        """The columns of the known features, in order, repeats kept."""
+        vocabulary = self.vocabulary
+        return tuple(j for f in features if (j := vocabulary.get(f)) is not None)
+
+    def weigh(self, counts: dict[int, int]) -> dict[int, float]:
+        """Column counts to the query's TF-IDF vector: sublinear tf, idf, l2 norm."""
         idf = self._idf
         weights = {j: (1.0 + _log(c)) * idf[j] for j, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
@@ -303,6 +312,55 @@ class TermIndex:
         # bincount adds in input order: the same sums as `out[rows] += data * w` per column.
         sums = np.bincount(self._indices[positions], contributions, minlength=self.size)
         return np.asarray(sums, dtype=np.float64)
+
+
+def count(features: Iterable[str]) -> dict[str, int]:
+    """How often each feature occurs, in order of first occurrence."""
+    counts: dict[str, int] = {}
+    for f in features:
+        counts[f] = counts.get(f, 0) + 1
+    return counts
+
+
+class ScoreBank:
+    """Several TermIndexes scored together: one gather and one bincount for all of them.
+
+    Each index's documents get their own rows of one output, and each row only receives
+    contributions from its own index, in the query's column order, so the sums are the
+    ones `TermIndex.scores` gives, bit for bit.
+    """
+
+    def __init__(self, indexes: Sequence[TermIndex]) -> None:
+        self.indexes = tuple(indexes)
+        self._rows = np.cumsum([0, *(i.size for i in indexes)]).tolist()
+        columns = np.cumsum([0, *(len(i.idf) for i in indexes)]).tolist()
+        self._column_offset: list[int] = columns[:-1]
+        postings = np.cumsum([0, *(i._indptr[-1] for i in indexes)]).tolist()
+        self._indptr = np.concatenate(
+            [i._indptr[:-1] + postings[k] for k, i in enumerate(indexes)] + [postings[-1:]]
+        ).astype(np.int64)
+        self._indices = np.concatenate(
+            [i._indices + self._rows[k] for k, i in enumerate(indexes)]
+        ).astype(np.int64)
+        self._data = np.concatenate([i._data for i in indexes]).astype(np.float64)
+
+    def scores(self, vectors: Sequence[dict[int, float]]) -> list[Floats]:
+        """Scores of every index, given each index's query vector (from `weigh`)."""
+        keys: list[int] = []
+        values: list[float] = []
+        for offset, vector in zip(self._column_offset, vectors, strict=True):
+            keys += [j + offset for j in vector]
+            values += vector.values()
+        columns = np.array(keys, dtype=np.int64)
+        weights = np.array(values, dtype=np.float64)
+        starts = self._indptr[columns]
+        lengths = self._indptr[columns + 1] - starts
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(shift.size)
+        contributions = self._data[positions] * np.repeat(weights, lengths)
+        sums = np.bincount(self._indices[positions], contributions, minlength=self._rows[-1])
+        out = np.asarray(sums, dtype=np.float64)
+        return [out[lo:hi] for lo, hi in itertools.pairwise(self._rows)]
 
 
 # 1 + log(count), from numpy's log as the original formula used; counts are small.
@@ -339,7 +397,13 @@ class FuzzyIndex:
 
     def __init__(self, choices: Sequence[str]) -> None:
         self.choices = list(choices)
-        self._sorted = [sort_tokens(c) for c in self.choices]
+        # Examples that sort to the same tokens are scored once.
+        unique: dict[str, int] = {}
+        self._of = np.asarray(
+            [unique.setdefault(sort_tokens(c), len(unique)) for c in self.choices],
+            dtype=np.int64,
+        )
+        self._sorted = list(unique)
 
     def scores(self, query: str) -> Floats:
         if not self.choices or not query:
@@ -347,7 +411,7 @@ class FuzzyIndex:
         matrix = process.cdist(
             [sort_tokens(query)], self._sorted, scorer=fuzz.ratio, dtype=np.float64
         )
-        return np.asarray(matrix[0], dtype=np.float64) / 100.0
+        return np.asarray(matrix[0][self._of], dtype=np.float64) / 100.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,16 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from qa_service.answering import Engine
 from qa_service.config import Settings
-from qa_service.matching import FuzzyIndex, TermIndex, char_ngrams, fuzzy_scores, ngrams, top
+from qa_service.matching import (
+    FuzzyIndex,
+    ScoreBank,
+    TermIndex,
+    char_ngrams,
+    count,
+    fuzzy_scores,
+    ngrams,
+    top,
+)
 
 QUESTIONS = [
     "Do you sell my email address?",
@@ -113,3 +122,30 @@ def test_top_is_a_stable_argsort(size: int) -> None:
     for k in (1, 3, 5, 50):
         expected = np.argsort(-scores, kind="stable")[:k]
         assert top(scores, k).tolist() == expected.tolist()
+
+
+def test_score_bank_is_each_index_to_the_bit(engine: Engine) -> None:
+    corpora = _corpora(engine)
+    indexes = [TermIndex(corpora["words"][0]), TermIndex(corpora["chars"][0]), engine.pool_index]
+    bank = ScoreBank(indexes)
+    for words, chars in zip(corpora["words"][1], corpora["chars"][1], strict=True):
+        queries = [words, chars, words]
+        got = bank.scores([i.vector(q) for i, q in zip(indexes, queries, strict=True)])
+        for index, query, scores in zip(indexes, queries, got, strict=True):
+            assert np.array_equal(scores, index.scores(query))
+
+
+def test_word_by_word_character_columns_give_the_same_vector(engine: Engine) -> None:
+    index = engine.example_chars
+    for text in _texts(engine):
+        words = engine.analyse(text).words
+        counts: dict[int, int] = {}
+        for word in words:
+            for j in engine._char_columns(word):
+                counts[j] = counts.get(j, 0) + 1
+        assert index.weigh(counts) == index.vector(char_ngrams(words))
+        assert list(index.weigh(counts)) == list(index.vector(char_ngrams(words)))  # order
+
+
+def test_count_keeps_first_occurrence_order() -> None:
+    assert list(count(["b", "a", "b", "c", "a", "b"]).items()) == [("b", 3), ("a", 2), ("c", 1)]
