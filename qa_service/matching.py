@@ -293,8 +293,11 @@ class TermIndex:
     def weigh(self, counts: dict[int, int]) -> dict[int, float]:
         """Column counts to the query's TF-IDF vector: sublinear tf, idf, l2 norm."""
         idf = self._idf
-        weights = {j: (1.0 + _log(c)) * idf[j] for j, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
+        if counts and max(counts.values()) < len(_TF):
+            weights = {j: _TF[c] * idf[j] for j, c in counts.items()}
+        else:
+            weights = {j: (1.0 + float(np.log(c))) * idf[j] for j, c in counts.items()}
+        norm = math.sqrt(sum([w * w for w in weights.values()]))
         return {j: w / norm for j, w in weights.items()} if norm else {}
 
     def scores(self, features: Sequence[str]) -> Floats:
@@ -363,12 +366,9 @@ class ScoreBank:
         return [out[lo:hi] for lo, hi in itertools.pairwise(self._rows)]
 
 
-# 1 + log(count), from numpy's log as the original formula used; counts are small.
-_LOG_TABLE: list[float] = np.log(np.arange(1, 257, dtype=np.float64)).tolist()
-
-
-def _log(count: int) -> float:
-    return _LOG_TABLE[count - 1] if count <= len(_LOG_TABLE) else float(np.log(count))
+# Sublinear term frequency 1 + log(count) for the counts a question has, from numpy's log
+# as scikit-learn uses it (the C library's log differs in the last bit for a few counts).
+_TF: list[float] = [0.0, *(1.0 + float(np.log(c)) for c in range(1, 1024))]
 
 
 def _identity(doc: list[str]) -> list[str]:
