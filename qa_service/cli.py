@@ -29,6 +29,15 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--contact-phone", default=default, help="contact phone for fallbacks")
 
 
+def _workers_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default,
+        help="worker processes; more than 1 serves under gunicorn, engine built once (1)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py",
@@ -38,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     _options(parser, None)
     shared = argparse.ArgumentParser(add_help=False)
     _options(shared, argparse.SUPPRESS)
+    _workers_option(parser, None)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
+    serve = commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
+    _workers_option(serve, argparse.SUPPRESS)
     ask = commands.add_parser("ask", parents=[shared], help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -104,7 +115,7 @@ def _eval(engine: Engine, path: Path) -> int:
     return 0
 
 
-def _serve(settings: Settings, engine: Engine) -> None:
+def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from aiohttp import web
 
     from qa_service.app import AccessLogger, create_app
@@ -118,6 +129,11 @@ def _serve(settings: Settings, engine: Engine) -> None:
         settings.host,
         settings.port,
     )
+    if workers > 1:
+        from qa_service.workers import serve
+
+        serve(lambda: create_app(settings, engine=engine), settings.host, settings.port, workers)
+        return
     web.run_app(
         create_app(settings, engine=engine),
         host=settings.host,
@@ -129,6 +145,9 @@ def _serve(settings: Settings, engine: Engine) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    workers = getattr(args, "workers", None) or 1
+    if workers < 1:
+        build_parser().error("--workers must be at least 1")
     settings = _settings(args)
     try:
         engine = Engine.from_settings(settings)
@@ -142,4 +161,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "eval":
         raise SystemExit(_eval(engine, args.file))
     else:
-        _serve(settings, engine)
+        _serve(settings, engine, workers)
