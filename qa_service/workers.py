@@ -12,17 +12,19 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from gunicorn.app.base import BaseApplication
-
-from qa_service.app import AccessLogger
 
 AppFactory = Callable[[], web.Application]
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, factory: AppFactory, options: dict[str, Any]) -> None:
+    def __init__(
+        self, factory: AppFactory, options: dict[str, Any], access_log_class: type[Any]
+    ) -> None:
         self.factory = factory
         self.options = options
+        self.access_log_class = access_log_class
         super().__init__()
 
     def load_config(self) -> None:
@@ -31,21 +33,31 @@ class _Server(BaseApplication):  # type: ignore[misc]
                 self.cfg.set(key, value)
 
     def load(self) -> Callable[[], Any]:
-        factory = self.factory
+        factory, access_log_class = self.factory, self.access_log_class
 
         async def runner() -> web.AppRunner:
             # The same access log as the single-process server: path, never the query.
             return web.AppRunner(
                 factory(),
-                access_log_class=AccessLogger,
+                access_log_class=access_log_class,
                 access_log=logging.getLogger("aiohttp.access"),
             )
 
         return runner
 
 
-def serve(factory: AppFactory, host: str, port: int, workers: int) -> None:
+def serve(
+    factory: AppFactory,
+    host: str,
+    port: int,
+    workers: int,
+    access_log_class: type[AbstractAccessLogger] | None = None,
+) -> None:
     """Run `workers` processes answering on host:port until gunicorn is told to stop."""
+    if access_log_class is None:
+        from qa_service.app import AccessLogger
+
+        access_log_class = AccessLogger
     _Server(
         factory,
         {
@@ -58,4 +70,5 @@ def serve(factory: AppFactory, host: str, port: int, workers: int) -> None:
             # No control socket: it sits at a fixed path in $HOME, shared by every instance.
             "control_socket_disable": True,
         },
+        access_log_class,
     ).run()
