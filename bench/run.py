@@ -349,7 +349,8 @@ def _plot(path: Path, loads: dict[str, Load], engine: dict[str, dict[str, float]
     ]:
         pts = loads[key].percentiles
         left.plot([ms for _, ms in pts], [p for p, _ in pts], marker=".", label=label)
-    left.set_xlabel("latency (ms)")
+    left.set_xscale("log")
+    left.set_xlabel("latency (ms, log scale)")
     left.set_ylabel("percentile")
     left.set_title("Latency under load (wrk, loopback)")
     left.legend()
