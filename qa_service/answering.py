@@ -99,9 +99,15 @@ class Engine:
     intents: IntentSet
     thresholds: Thresholds = field(default_factory=Thresholds)
     contact_override: Contact | None = None
+    answer_cache: int = 0  # answers kept for repeated questions; 0 turns the cache off
 
     def __post_init__(self) -> None:
         policy, intents = self.policy, self.intents
+        # Answers are immutable and depend only on the question, so a repeated question (a
+        # suggestion the widget offered, a popular one) can be answered from memory.
+        self._cached = (
+            lru_cache(maxsize=self.answer_cache)(self._answer) if self.answer_cache > 0 else None
+        )
         self.analyzer = Analyzer(intents.shorthand, intents.synonyms)
         self.analyzer.learn(
             [c.text for c in policy.clauses]
@@ -206,7 +212,7 @@ class Engine:
                 email=settings.contact_email or own.email,
                 phone=settings.contact_phone or own.phone,
             )
-        return cls(policy, intents, contact_override=override)
+        return cls(policy, intents, contact_override=override, answer_cache=settings.answer_cache)
 
     # --- build -------------------------------------------------------------------------------
 
@@ -412,6 +418,11 @@ class Engine:
         return n
 
     def answer(self, question: str) -> Answer:
+        if self._cached is not None:
+            return self._cached(question)
+        return self._answer(question)
+
+    def _answer(self, question: str) -> Answer:
         t = self.thresholds
         signals = self._signals(question)
         clause_scores = signals.clause_scores

@@ -36,6 +36,12 @@ def _workers_option(parser: argparse.ArgumentParser, default: object) -> None:
         default=default,
         help="worker processes; more than 1 serves under gunicorn, engine built once (1)",
     )
+    parser.add_argument(
+        "--answer-cache",
+        type=int,
+        default=default,
+        help="answers kept for repeated questions, per process; 0 turns it off (1024)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +77,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         intents=args.intents,
         contact_email=args.contact_email,
         contact_phone=args.contact_phone,
+        answer_cache=getattr(args, "answer_cache", None),
     )
 
 
@@ -148,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     workers = getattr(args, "workers", None) or 1
     if workers < 1:
         build_parser().error("--workers must be at least 1")
+    if (getattr(args, "answer_cache", None) or 0) < 0:
+        build_parser().error("--answer-cache must be 0 or more")
     settings = _settings(args)
     try:
         engine = Engine.from_settings(settings)

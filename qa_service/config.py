@@ -24,6 +24,7 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     max_search_limit: int = 50
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    answer_cache: int = 1024  # answers kept for repeated questions; 0 turns it off
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -45,5 +46,7 @@ class Settings:
             values["cors_origins"] = tuple(
                 o.strip() for o in env["POLICY_QA_CORS_ORIGINS"].split(",") if o.strip()
             )
+        if "POLICY_QA_ANSWER_CACHE" in env:
+            values["answer_cache"] = int(env["POLICY_QA_ANSWER_CACHE"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
