@@ -176,12 +176,14 @@ def inprocess(policy: Path | None, qs: list[str]) -> dict[str, float]:
     """Build time and per-question answer time; a fresh engine, each question once."""
     code = r"""
 import json, sys, time, statistics
+from dataclasses import replace
 from pathlib import Path
 from qa_service.answering import Engine
 from qa_service.config import Settings
 policy, qs = sys.argv[1], json.loads(sys.stdin.read())
 t0 = time.perf_counter()
-engine = Engine.from_settings(Settings(policy=Path(policy)) if policy else Settings())
+settings = Settings(policy=Path(policy)) if policy else Settings()
+engine = Engine.from_settings(replace(settings, answer_cache=0))  # time the work, not a cache
 build = time.perf_counter() - t0
 def run():
     times = []
@@ -244,15 +246,22 @@ def main() -> int:
         loads: dict[str, Load] = {}
         ready: dict[str, float] = {}
         rss: dict[str, float] = {}
+        # policy-qa runs with its answer cache off, except in the separate "cached" case.
+        nocache = ["--answer-cache", "0"]
         for suffix, extra, server_cpus, wrk_cpus in [
             ("", [], "0", "1"),
             ("2", ["--workers", "2"], None, None),
         ]:
-            servers = {
-                "bare" + suffix: start(["bench/bare_server.py", *extra], server_cpus),
-                "qa" + suffix: start(["run.py", *extra], server_cpus),
+            commands = {
+                "bare" + suffix: ["bench/bare_server.py", *extra],
+                "qa" + suffix: ["run.py", *extra, *nocache],
             }
+            if not suffix:
+                commands["cached"] = ["run.py"]
+            servers: dict[str, Server] = {}
             try:
+                for name, command in commands.items():
+                    servers[name] = start(command, server_cpus)
                 runs: dict[str, list[Load]] = {name: [] for name in servers}
                 for name, server in servers.items():
                     ready[name] = server.ready_s
@@ -285,9 +294,13 @@ def main() -> int:
         rows.append((name, format(ours, fmt), "-" if ref is None else format(ref, fmt), ratio))
 
     c = args.connections
-    row(f"POST /api/v1/ask, 1 process, {c} connections (req/s)", qa.rps, bare.rps, ",.0f")
+    row(f"POST /api/v1/ask, 1 process, {c} conns, no cache (req/s)", qa.rps, bare.rps, ",.0f")
     row("  latency p50 (ms)", qa.p50_ms, bare.p50_ms, ".2f")
     row("  latency p99 (ms)", qa.p99_ms, bare.p99_ms, ".2f")
+    cached = loads["cached"]
+    row("  answer cache on, the same questions repeating (req/s)", cached.rps, bare.rps, ",.0f")
+    row("    latency p50 (ms)", cached.p50_ms, bare.p50_ms, ".2f")
+    row("    latency p99 (ms)", cached.p99_ms, bare.p99_ms, ".2f")
     row("POST /api/v1/ask, --workers 2 (req/s)", loads["qa2"].rps, loads["bare2"].rps, ",.0f")
     row("  latency p50 (ms)", loads["qa2"].p50_ms, loads["bare2"].p50_ms, ".2f")
     row("  latency p99 (ms)", loads["qa2"].p99_ms, loads["bare2"].p99_ms, ".2f")
@@ -344,6 +357,7 @@ def _plot(path: Path, loads: dict[str, Load], engine: dict[str, dict[str, float]
     for key, label in [
         ("bare", "bare aiohttp"),
         ("qa", "policy-qa"),
+        ("cached", "policy-qa, answer cache on"),
         ("bare2", "bare aiohttp, 2 workers"),
         ("qa2", "policy-qa, 2 workers"),
     ]:
