@@ -132,6 +132,19 @@ def peak_rss_mib(pid: int) -> float:
     return total / 1024
 
 
+def pss_mib(pid: int) -> float:
+    """Proportional set size of the process and its children: shared pages counted once."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
 def wrk(port: int, bodies: Path, seconds: int, connections: int, cpus: str | None) -> Load:
     out = subprocess.run(
         [
@@ -246,6 +259,7 @@ def main() -> int:
         loads: dict[str, Load] = {}
         ready: dict[str, float] = {}
         rss: dict[str, float] = {}
+        pss: dict[str, float] = {}
         # policy-qa runs with its answer cache off, except in the separate "cached" case.
         nocache = ["--answer-cache", "0"]
         for suffix, extra, server_cpus, wrk_cpus in [
@@ -274,6 +288,7 @@ def main() -> int:
                 for name, server in servers.items():
                     loads[name] = _median(runs[name])
                     rss[name] = peak_rss_mib(server.proc.pid)
+                    pss[name] = pss_mib(server.proc.pid)
             finally:
                 for server in servers.values():
                     stop(server)
@@ -312,7 +327,8 @@ def main() -> int:
     )
     row("start-up to first answered request (s)", ready["qa"], ready["bare"], ".2f")
     row("peak RSS, 1 process (MiB)", rss["qa"], rss["bare"], ".0f")
-    row("peak RSS, master + 2 workers (MiB)", rss["qa2"], rss["bare2"], ".0f")
+    row("peak RSS, master + 2 workers, summed (MiB)", rss["qa2"], rss["bare2"], ".0f")
+    row("PSS after load, master + 2 workers (MiB)", pss["qa2"], pss["bare2"], ".0f")
     for name, e in engine.items():
         label = f"answer() median, {name} ({int(e['clauses']):,} clauses), first pass (us)"
         if name != "bundled":

@@ -7,6 +7,7 @@ start-up, not in every worker. Each worker then makes its own aiohttp applicatio
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -54,6 +55,9 @@ def serve(
     access_log_class: type[AbstractAccessLogger] | None = None,
 ) -> None:
     """Run `workers` processes answering on host:port until gunicorn is told to stop."""
+    # Objects built so far (the engine) move to a generation the collector never visits, so
+    # collections in the workers do not write to, and so copy, the pages they share.
+    gc.freeze()
     if access_log_class is None:
         from qa_service.app import AccessLogger
 
