@@ -29,7 +29,7 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--contact-phone", default=default, help="contact phone for fallbacks")
 
 
-def _workers_option(parser: argparse.ArgumentParser, default: object) -> None:
+def _serve_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--workers",
         type=int,
@@ -53,10 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     _options(parser, None)
     shared = argparse.ArgumentParser(add_help=False)
     _options(shared, argparse.SUPPRESS)
-    _workers_option(parser, None)
+    _serve_options(parser, None)
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
-    _workers_option(serve, argparse.SUPPRESS)
+    _serve_options(serve, argparse.SUPPRESS)
     ask = commands.add_parser("ask", parents=[shared], help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
