@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest screenshots clean
+.PHONY: run test lint types pytest screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: lint types pytest
 screenshots: $(STAMP)
 	POLICY_QA_DOCS_SCREENSHOTS=1 $(BIN)/pytest tests/browser -q \
 		-k "test_fallback_gives_contacts_to_tap_on_a_phone or test_results_update_as_the_agent_types"
+
+# Benchmarks (docs/performance.md): wrk from Debian for the load, matplotlib for the plot.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts

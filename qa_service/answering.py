@@ -20,13 +20,17 @@ from qa_service.corpus import Clause, Contact, Policy, load_policy
 from qa_service.intents import Intent, IntentError, IntentSet, intent_files, load_intents
 from qa_service.matching import (
     Analyzer,
+    DigestCache,
     Floats,
+    FuzzyIndex,
     Query,
+    ScoreBank,
     TermIndex,
     char_ngrams,
+    count,
     fold,
-    fuzzy_scores,
     ngrams,
+    top,
 )
 
 Status = Literal["answered", "fallback", "out_of_scope", "handoff", "smalltalk"]
@@ -88,6 +92,7 @@ class _Signals:
     clause_scores: Floats
     intent_scores: Floats  # best example score per intent
     domain: float
+    pool_scores: Floats  # of the suggestion pool's questions
 
 
 @dataclass
@@ -96,9 +101,15 @@ class Engine:
     intents: IntentSet
     thresholds: Thresholds = field(default_factory=Thresholds)
     contact_override: Contact | None = None
+    answer_cache: int = 0  # answers kept for repeated questions; 0 turns the cache off
 
     def __post_init__(self) -> None:
         policy, intents = self.policy, self.intents
+        # Answers are immutable and depend only on the question, so a repeated question (a
+        # suggestion the widget offered, a popular one) can be answered from memory.
+        self._cached = (
+            DigestCache(self._answer, self.answer_cache) if self.answer_cache > 0 else None
+        )
         self.analyzer = Analyzer(intents.shorthand, intents.synonyms)
         self.analyzer.learn(
             [c.text for c in policy.clauses]
@@ -119,14 +130,24 @@ class Engine:
             else None
             for r in self.routes
         ]
+        # Answer intents with cited clauses, and those clauses in one array, so the support
+        # their clauses' retrieval scores give is one reduceat per question.
+        supported = [(n, c) for n, c in enumerate(self._cited) if c is not None and c.size]
+        self._supported = np.asarray([n for n, _ in supported], dtype=np.int64)
+        self._supported_clauses = np.concatenate(
+            [c for _, c in supported] or [np.zeros(0, dtype=np.int64)]
+        )
+        self._supported_starts = np.cumsum([0, *[c.size for _, c in supported][:-1]])
         bars = {"answer": self.thresholds.intent, "topic": self.thresholds.topic}
         self._bar = np.asarray(
             [bars.get(r.intent.kind, self.thresholds.chat) for r in self.routes], dtype=np.float64
         )
+        # A cue's regex can only match where its phrase is a substring: test that first.
         self._cues = [
-            (n, re.compile(rf"(?<!\w){re.escape(' '.join(self.analyzer.raw_words(cue)))}(?!\w)"))
+            (n, phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"))
             for n, route in enumerate(self.routes)
             for cue in route.intent.cues
+            for phrase in [" ".join(self.analyzer.raw_words(cue))]
         ]
 
         owners: list[int] = []
@@ -143,6 +164,7 @@ class Engine:
         self._example_owner = np.asarray(owners, dtype=np.int64)
         self.example_words = TermIndex(word_docs)
         self.example_chars = TermIndex(char_docs)
+        self.example_fuzzy = FuzzyIndex(self._example_texts)
 
         in_domain = [
             e
@@ -174,6 +196,17 @@ class Engine:
                 for q, r in self.pool
             ]
         )
+        # Pool scores of a cited clause's own text, computed once per clause on first use.
+        self._pool_by_clause: dict[int, Floats] = {}
+        # Every index a question is scored against, in one gather; a word's character
+        # n-gram columns are looked up once (visitors reuse words much more than questions).
+        self._bank = ScoreBank(
+            [self.clause_index, self.example_words, self.example_chars, self.pool_index]
+        )
+        self._char_columns = DigestCache(self._char_columns_uncached, 8192)
+
+    def _char_columns_uncached(self, word: str) -> tuple[int, ...]:
+        return self.example_chars.columns(char_ngrams([word]))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
@@ -188,7 +221,7 @@ class Engine:
                 email=settings.contact_email or own.email,
                 phone=settings.contact_phone or own.phone,
             )
-        return cls(policy, intents, contact_override=override)
+        return cls(policy, intents, contact_override=override, answer_cache=settings.answer_cache)
 
     # --- build -------------------------------------------------------------------------------
 
@@ -254,26 +287,38 @@ class Engine:
 
     def _signals(self, question: str) -> _Signals:
         query = self.analyse(question)
-        features = query.features
-        clause_scores = self.clause_index.scores(features)
+        features = count(query.features)
+        chars: dict[int, int] = {}
+        for word in query.words:
+            for j in self._char_columns(word):
+                chars[j] = chars.get(j, 0) + 1
+        clause_scores, word_scores, char_scores, pool_scores = self._bank.scores(
+            [
+                self.clause_index.weigh(self.clause_index.known(features)),
+                self.example_words.weigh(self.example_words.known(features)),
+                self.example_chars.weigh(chars),
+                self.pool_index.weigh(self.pool_index.known(features)),
+            ]
+        )
         per_example = (
-            0.45 * self.example_words.scores(features)
-            + 0.30 * self.example_chars.scores(char_ngrams(query.words))
-            + 0.25 * fuzzy_scores(query.text, self._example_texts)
+            0.45 * word_scores + 0.30 * char_scores + 0.25 * self.example_fuzzy.scores(query.text)
         )
         intent_scores = np.zeros(len(self.routes), dtype=np.float64)
         np.maximum.at(intent_scores, self._example_owner, per_example)
         # An answer intent gains when retrieval finds its clause too; an intent gains when
         # the question says one of its cue phrases ("how long", "a real person").
-        for n, cited in enumerate(self._cited):
-            if cited is not None and cited.size:
-                intent_scores[n] += self.thresholds.support * float(clause_scores[cited].max())
-        for n, pattern in self._cues:
-            if pattern.search(query.text):
+        if self._supported.size:
+            best_cited = np.maximum.reduceat(
+                clause_scores[self._supported_clauses], self._supported_starts
+            )
+            intent_scores[self._supported] += self.thresholds.support * best_cited
+        text = query.text
+        for n, phrase, pattern in self._cues:
+            if phrase in text and pattern.search(text):
                 intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
-        return _Signals(query, clause_scores, intent_scores, domain)
+        return _Signals(query, clause_scores, intent_scores, domain, pool_scores)
 
     # --- answering -----------------------------------------------------------------------------
 
@@ -292,11 +337,10 @@ class Engine:
         """Questions near this one and its clauses, never the one just answered."""
         if not self.pool:
             return ()
-        features = signals.query.features
-        for clause in cited:
-            features += self._clause_features[clause.position - 1]
-        scores = self.pool_index.scores(features)
         excluded = {c.id for c in cited}
+        scores = signals.pool_scores
+        for clause in cited:
+            scores = scores + self._pool_scores(clause)
         picked: list[str] = []
         for i in np.argsort(-scores, kind="stable"):
             question, route = self.pool[int(i)]
@@ -306,6 +350,16 @@ class Engine:
             if len(picked) == limit:
                 break
         return tuple(picked)
+
+    def _pool_scores(self, clause: Clause) -> Floats:
+        found = self._pool_by_clause.get(clause.position)
+        if found is None:
+            found = self.pool_index.scores(
+                ngrams(self.analyzer.terms(self.analyzer.raw_words(clause.text)))
+            )
+            found.flags.writeable = False
+            self._pool_by_clause[clause.position] = found
+        return found
 
     def _make(
         self,
@@ -347,7 +401,7 @@ class Engine:
         )
 
     def _retrieve(self, scores: Floats) -> list[Citation]:
-        order = np.argsort(-scores, kind="stable")[: self.thresholds.max_citations]
+        order = top(scores, self.thresholds.max_citations)
         best = float(scores[order[0]])
         return [
             Citation(self.policy.clauses[int(i)], float(scores[i]))
@@ -358,7 +412,8 @@ class Engine:
     def _best_route(self, scores: Floats) -> int:
         """The best intent. A generic topic yields to a curated answer that also matches and
         cites one of the topic's clauses: that intent was written for this very policy."""
-        ranked = [int(m) for m in np.argsort(-scores, kind="stable") if scores[m] >= self._bar[m]]
+        order = np.argsort(-scores, kind="stable")
+        ranked: list[int] = order[scores[order] >= self._bar[order]].tolist()
         if not ranked:
             return -1
         n = ranked[0]
@@ -372,6 +427,11 @@ class Engine:
         return n
 
     def answer(self, question: str) -> Answer:
+        if self._cached is not None:
+            return self._cached(question)
+        return self._answer(question)
+
+    def _answer(self, question: str) -> Answer:
         t = self.thresholds
         signals = self._signals(question)
         clause_scores = signals.clause_scores
@@ -433,7 +493,7 @@ class Engine:
         scores = self.clause_index.scores(analysed.features)
         stems = set(analysed.terms)
         hits: list[SearchHit] = []
-        for i in np.argsort(-scores, kind="stable")[:limit]:
+        for i in top(scores, limit):
             if scores[i] <= 0:
                 break
             clause = self.policy.clauses[int(i)]

@@ -57,6 +57,21 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+def _serve_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default,
+        help="worker processes; more than 1 serves under gunicorn, engine built once (1)",
+    )
+    parser.add_argument(
+        "--answer-cache",
+        type=int,
+        default=default,
+        help="answers kept for repeated questions, per process; 0 turns it off (1024)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py",
@@ -66,8 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     _options(parser, None)
     shared = argparse.ArgumentParser(add_help=False)
     _options(shared, argparse.SUPPRESS)
+    _serve_options(parser, None)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
+    serve = commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
+    _serve_options(serve, argparse.SUPPRESS)
     ask = commands.add_parser("ask", parents=[shared], help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -92,6 +109,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         trusted_proxies=tuple(args.trusted_proxy) if args.trusted_proxy else None,
         log_questions=args.log_questions or None,
         cors_origins=args.cors_origin,
+        answer_cache=getattr(args, "answer_cache", None),
     )
 
 
@@ -136,7 +154,7 @@ def _eval(engine: Engine, path: Path) -> int:
     return 0
 
 
-def _serve(settings: Settings, engine: Engine) -> None:
+def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from aiohttp import web
 
     from qa_service import lifecycle, reloading
@@ -153,6 +171,11 @@ def _serve(settings: Settings, engine: Engine) -> None:
         settings.host,
         settings.port,
     )
+    if workers > 1:
+        from qa_service.workers import serve
+
+        serve(lambda: create_app(settings, engine=engine), settings.host, settings.port, workers)
+        return
     app = create_app(settings, engine=engine)
     app.on_startup.append(reloading.on_sighup)
     app.on_startup.append(lifecycle.on_sigterm)
@@ -175,6 +198,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    workers = getattr(args, "workers", None) or 1
+    if workers < 1:
+        build_parser().error("--workers must be at least 1")
+    if (getattr(args, "answer_cache", None) or 0) < 0:
+        build_parser().error("--answer-cache must be 0 or more")
+    settings = _settings(args)
     try:
         engine = Engine.from_settings(settings)
     except (PolicyError, IntentError) as exc:
@@ -187,4 +216,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "eval":
         raise SystemExit(_eval(engine, args.file))
     else:
-        _serve(settings, engine)
+        _serve(settings, engine, workers)

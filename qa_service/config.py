@@ -35,10 +35,13 @@ class Settings:
     log_questions: bool = False  # opt-in, and redacted even then
     admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload
     shutdown_timeout: float = 30.0  # seconds SIGTERM waits for in-flight requests
+    answer_cache: int = 1024  # answers kept for repeated questions; 0 turns it off
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
+        if self.answer_cache < 0:
+            raise ValueError(f"answer cache must be 0 (off) or more, got {self.answer_cache}")
         if self.rate_limit < 0:
             raise ValueError(f"rate limit must be 0 (off) or more, got {self.rate_limit}")
         for proxy in self.trusted_proxies:
@@ -66,6 +69,8 @@ class Settings:
         if "POLICY_QA_CORS_ORIGINS" in env:
             values["cors_origins"] = (env["POLICY_QA_CORS_ORIGINS"],)
         values.update(_hardening_env(env))
+        if "POLICY_QA_ANSWER_CACHE" in env:
+            values["answer_cache"] = _int(env, "POLICY_QA_ANSWER_CACHE")
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "cors_origins" in values:  # --cors-origin may be repeated or comma-separated
             values["cors_origins"] = split_origins(values["cors_origins"])

@@ -4,12 +4,15 @@ scikit-learn and rapidfuzz.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -170,6 +173,8 @@ def stem(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, compatibility-normalised, accents stripped."""
+    if text.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -189,6 +194,37 @@ def char_ngrams(words: Sequence[str], low: int = 3, high: int = 4) -> list[str]:
     return out
 
 
+V = TypeVar("V")
+
+
+class DigestCache(Generic[V]):
+    """A bounded LRU keyed by a digest of what a visitor typed, never the text itself, so a
+    cache of questions or words holds no email, phone or card number in the clear."""
+
+    def __init__(self, compute: Callable[[str], V], maxsize: int) -> None:
+        self.compute = compute
+        self.maxsize = maxsize
+        self._data: OrderedDict[bytes, V] = OrderedDict()
+
+    def __call__(self, text: str) -> V:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        try:
+            self._data.move_to_end(key)
+            return self._data[key]
+        except KeyError:
+            value = self.compute(text)
+            self._data[key] = value
+            if len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+            return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def clear(self) -> None:
+        self._data.clear()
+
+
 class Analyzer:
     """Visitor text to words (shorthand expanded, typos corrected) and to index terms."""
 
@@ -200,7 +236,8 @@ class Analyzer:
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
         self.vocabulary: list[str] = []
         self._known: frozenset[str] = frozenset()
-        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+        self._correct = DigestCache(self._correct_uncached, 8192)
+        self._term = DigestCache(self._term_uncached, 8192)
 
     def raw_words(self, text: str) -> list[str]:
         words = _WORD.findall(fold(text).replace("’", "'").replace("-", " "))
@@ -222,30 +259,35 @@ class Analyzer:
         known = {w for text in texts for w in self.raw_words(text)}
         self._known = frozenset(known)
         self.vocabulary = sorted(w for w in known if w.isalpha() and len(w) >= 3)
-        self._correct.cache_clear()
+        self._correct.clear()
+        self._term.clear()
 
-    def _correct_uncached(self, word: str) -> str:
+    def _correct_uncached(self, word: str) -> str | None:
+        """The known word closest to an unknown one, or None: the cache keeps only words of
+        the policy and intents, never the visitor's own."""
         cutoff = 80 if len(word) >= 5 else 85
         best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return str(best[0]) if best is not None else word
+        return str(best[0]) if best is not None else None
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
         return [
-            self._correct(w)
+            self._correct(w) or w
             if w not in self._known and w.isalpha() and len(w) >= 4 and self.vocabulary
             else w
             for w in self.raw_words(text)
         ]
 
     def terms(self, words: Sequence[str]) -> list[str]:
-        out = []
-        for word in words:
-            if word in STOPWORDS:
-                continue
-            term = stem(self.synonyms.get(word, word))
-            out.append(self._stem_synonyms.get(term, term))
-        return out
+        # Only the policy's own words are cached: a term is a visitor's word, barely changed.
+        terms = (self._term(w) if w in self._known else self._term_uncached(w) for w in words)
+        return [t for t in terms if t is not None]
+
+    def _term_uncached(self, word: str) -> str | None:
+        if word in STOPWORDS:
+            return None
+        term = stem(self.synonyms.get(word, word))
+        return self._stem_synonyms.get(term, term)
 
 
 class TermIndex:
@@ -253,6 +295,9 @@ class TermIndex:
 
     scikit-learn fits the weights; queries are vectorised here, by the same formula
     (sublinear tf, smooth idf, l2 norm), because that is the hot path of every request.
+    Scores are gathered from the postings of the query's terms in a few numpy calls, adding
+    the terms' contributions in the same order as a loop over them would, so the floats are
+    the same to the last bit (tests/test_matching_fastpath.py checks against scikit-learn).
     """
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
@@ -265,26 +310,103 @@ class TermIndex:
             str(k): int(v) for k, v in self.vectorizer.vocabulary_.items()
         }
         self.idf: Floats = np.asarray(self.vectorizer.idf_, dtype=np.float64)
-        self._indptr = matrix.indptr
-        self._indices = matrix.indices
-        self._data = matrix.data
+        self._idf: list[float] = self.idf.tolist()
+        self._indptr: npt.NDArray[np.int64] = np.asarray(matrix.indptr, dtype=np.int64)
+        self._indices: npt.NDArray[np.int64] = np.asarray(matrix.indices, dtype=np.int64)
+        self._data: Floats = np.asarray(matrix.data, dtype=np.float64)
 
     def vector(self, features: Sequence[str]) -> dict[int, float]:
-        counts: dict[int, int] = {}
-        for f in features:
-            j = self.vocabulary.get(f)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        weights = {j: (1.0 + float(np.log(c))) * float(self.idf[j]) for j, c in counts.items()}
-        norm = float(np.sqrt(sum(w * w for w in weights.values())))
+        return self.weigh(self.known(count(features)))
+
+    def known(self, counts: dict[str, int]) -> dict[int, int]:
+        """Feature counts to column counts, in the features' order, unknown ones dropped."""
+        vocabulary = self.vocabulary
+        return {j: c for f, c in counts.items() if (j := vocabulary.get(f)) is not None}
+
+    def columns(self, features: Sequence[str]) -> tuple[int, ...]:
+        """The columns of the known features, in order, repeats kept."""
+        vocabulary = self.vocabulary
+        return tuple(j for f in features if (j := vocabulary.get(f)) is not None)
+
+    def weigh(self, counts: dict[int, int]) -> dict[int, float]:
+        """Column counts to the query's TF-IDF vector: sublinear tf, idf, l2 norm."""
+        idf = self._idf
+        if counts and max(counts.values()) < len(_TF):
+            weights = {j: _TF[c] * idf[j] for j, c in counts.items()}
+        else:
+            weights = {j: (1.0 + float(np.log(c))) * idf[j] for j, c in counts.items()}
+        norm = math.sqrt(sum([w * w for w in weights.values()]))
         return {j: w / norm for j, w in weights.items()} if norm else {}
 
     def scores(self, features: Sequence[str]) -> Floats:
-        out = np.zeros(self.size, dtype=np.float64)
-        for j, w in self.vector(features).items():
-            lo, hi = self._indptr[j], self._indptr[j + 1]
-            out[self._indices[lo:hi]] += self._data[lo:hi] * w
-        return out
+        vector = self.vector(features)
+        if not vector:
+            return np.zeros(self.size, dtype=np.float64)
+        columns = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
+        weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+        starts = self._indptr[columns]
+        lengths = self._indptr[columns + 1] - starts
+        # Positions of every posting of the query's columns, column after column.
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(shift.size)
+        contributions = self._data[positions] * np.repeat(weights, lengths)
+        # bincount adds in input order: the same sums as `out[rows] += data * w` per column.
+        sums = np.bincount(self._indices[positions], contributions, minlength=self.size)
+        return np.asarray(sums, dtype=np.float64)
+
+
+def count(features: Iterable[str]) -> dict[str, int]:
+    """How often each feature occurs, in order of first occurrence."""
+    counts: dict[str, int] = {}
+    for f in features:
+        counts[f] = counts.get(f, 0) + 1
+    return counts
+
+
+class ScoreBank:
+    """Several TermIndexes scored together: one gather and one bincount for all of them.
+
+    Each index's documents get their own rows of one output, and each row only receives
+    contributions from its own index, in the query's column order, so the sums are the
+    ones `TermIndex.scores` gives, bit for bit.
+    """
+
+    def __init__(self, indexes: Sequence[TermIndex]) -> None:
+        self.indexes = tuple(indexes)
+        self._rows = np.cumsum([0, *(i.size for i in indexes)]).tolist()
+        columns = np.cumsum([0, *(len(i.idf) for i in indexes)]).tolist()
+        self._column_offset: list[int] = columns[:-1]
+        postings = np.cumsum([0, *(i._indptr[-1] for i in indexes)]).tolist()
+        self._indptr = np.concatenate(
+            [i._indptr[:-1] + postings[k] for k, i in enumerate(indexes)] + [postings[-1:]]
+        ).astype(np.int64)
+        self._indices = np.concatenate(
+            [i._indices + self._rows[k] for k, i in enumerate(indexes)]
+        ).astype(np.int64)
+        self._data = np.concatenate([i._data for i in indexes]).astype(np.float64)
+
+    def scores(self, vectors: Sequence[dict[int, float]]) -> list[Floats]:
+        """Scores of every index, given each index's query vector (from `weigh`)."""
+        keys: list[int] = []
+        values: list[float] = []
+        for offset, vector in zip(self._column_offset, vectors, strict=True):
+            keys += [j + offset for j in vector]
+            values += vector.values()
+        columns = np.array(keys, dtype=np.int64)
+        weights = np.array(values, dtype=np.float64)
+        starts = self._indptr[columns]
+        lengths = self._indptr[columns + 1] - starts
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = shift + np.arange(shift.size)
+        contributions = self._data[positions] * np.repeat(weights, lengths)
+        sums = np.bincount(self._indices[positions], contributions, minlength=self._rows[-1])
+        out = np.asarray(sums, dtype=np.float64)
+        return [out[lo:hi] for lo, hi in itertools.pairwise(self._rows)]
+
+
+# Sublinear term frequency 1 + log(count) for the counts a question has, from numpy's log
+# as scikit-learn uses it (the C library's log differs in the last bit for a few counts).
+_TF: list[float] = [0.0, *(1.0 + float(np.log(c)) for c in range(1, 1024))]
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -299,6 +421,37 @@ def fuzzy_scores(query: str, choices: Sequence[str]) -> Floats:
     return np.asarray(matrix[0], dtype=np.float64) / 100.0
 
 
+def sort_tokens(text: str) -> str:
+    """The text's words in sorted order: what token_sort_ratio compares."""
+    return " ".join(sorted(text.split()))
+
+
+class FuzzyIndex:
+    """fuzzy_scores against fixed choices, with the choices' tokens sorted once.
+
+    token_sort_ratio is ratio over sorted tokens; sorting the choices ahead leaves only the
+    query to sort per call, for the same scores (tests/test_matching_fastpath.py).
+    """
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.choices = list(choices)
+        # Examples that sort to the same tokens are scored once.
+        unique: dict[str, int] = {}
+        self._of = np.asarray(
+            [unique.setdefault(sort_tokens(c), len(unique)) for c in self.choices],
+            dtype=np.int64,
+        )
+        self._sorted = list(unique)
+
+    def scores(self, query: str) -> Floats:
+        if not self.choices or not query:
+            return np.zeros(len(self.choices), dtype=np.float64)
+        matrix = process.cdist(
+            [sort_tokens(query)], self._sorted, scorer=fuzz.ratio, dtype=np.float64
+        )
+        return np.asarray(matrix[0][self._of], dtype=np.float64) / 100.0
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """A question after analysis: what every scorer needs, computed once."""
@@ -310,3 +463,17 @@ class Query:
     @property
     def features(self) -> list[str]:
         return ngrams(self.terms)
+
+
+def top(scores: Floats, k: int) -> npt.NDArray[np.intp]:
+    """The indices of the k highest scores, best first, ties in index order.
+
+    The same as `np.argsort(-scores, kind="stable")[:k]`, without sorting every score
+    when there are thousands of clauses.
+    """
+    n = scores.size
+    if n <= max(64, 4 * k):
+        return np.argsort(-scores, kind="stable")[:k]
+    kth = np.partition(scores, n - k)[n - k]
+    candidates = np.flatnonzero(scores >= kth)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]

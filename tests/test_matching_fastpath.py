@@ -1,0 +1,151 @@
+"""The hand-written hot paths give what the libraries' own paths give."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from sklearn.metrics.pairwise import cosine_similarity
+
+from qa_service.answering import Engine
+from qa_service.config import Settings
+from qa_service.matching import (
+    FuzzyIndex,
+    ScoreBank,
+    TermIndex,
+    char_ngrams,
+    count,
+    fuzzy_scores,
+    ngrams,
+    top,
+)
+
+QUESTIONS = [
+    "Do you sell my email address?",
+    "do u sell my emial",
+    "How long do you keep my data?",
+    "can i delete my account and all my personal information",
+    "who do you share credit card details with",
+    "what cookies does the site set",
+    "is my data stored in the united states",
+    "hello",
+    "what is the weather in paris",
+    "privacy privacy privacy policy policy policy policy",
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_settings(Settings())
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    del chars[rng.randrange(len(chars))]
+    return "".join(chars)
+
+
+def _texts(engine: Engine) -> list[str]:
+    rng = random.Random(7)
+    clauses = [c.text for c in engine.policy.clauses]
+    return QUESTIONS + [_typo(q, rng) for q in QUESTIONS] + clauses
+
+
+def _corpora(engine: Engine) -> dict[str, tuple[list[list[str]], list[list[str]]]]:
+    """Documents and queries for an index of word n-grams and one of character n-grams."""
+    a = engine.analyzer
+    clauses = [a.raw_words(c.text) for c in engine.policy.clauses]
+    queries = [list(engine.analyse(t).words) for t in _texts(engine)]
+    return {
+        "words": ([ngrams(a.terms(w)) for w in clauses], [ngrams(a.terms(q)) for q in queries]),
+        "chars": ([char_ngrams(w) for w in clauses], [char_ngrams(q) for q in queries]),
+    }
+
+
+@pytest.mark.parametrize("kind", ["words", "chars"])
+def test_query_vector_is_the_vectorizers(engine: Engine, kind: str) -> None:
+    documents, queries = _corpora(engine)[kind]
+    index = TermIndex(documents)
+    nonzero = 0
+    for features in queries:
+        expected = index.vectorizer.transform([features]).toarray()[0]
+        got = np.zeros_like(expected)
+        for j, w in index.vector(features).items():
+            got[j] = w
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+        nonzero += int(expected.any())
+    assert nonzero > len(queries) // 2
+
+
+@pytest.mark.parametrize("kind", ["words", "chars"])
+def test_scores_are_cosine_similarity(engine: Engine, kind: str) -> None:
+    documents, queries = _corpora(engine)[kind]
+    index = TermIndex(documents)
+    matrix = index.vectorizer.transform(documents)
+    best = []
+    for features in queries:
+        expected = cosine_similarity(index.vectorizer.transform([features]), matrix)[0]
+        got = index.scores(features)
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+        best.append(float(got.max()))
+    # A clause is its own best match: the comparison is not between two empty arrays.
+    assert max(best) > 0.99
+
+
+def test_scores_are_the_per_term_loop_to_the_bit(engine: Engine) -> None:
+    """The gather adds each document's terms in the order a loop over the query would."""
+    documents, queries = _corpora(engine)["chars"]
+    index = TermIndex(documents)
+    for features in queries:
+        expected = np.zeros(index.size, dtype=np.float64)
+        for j, w in index.vector(features).items():
+            lo, hi = index._indptr[j], index._indptr[j + 1]
+            expected[index._indices[lo:hi]] += index._data[lo:hi] * w
+        assert np.array_equal(index.scores(features), expected)
+
+
+def test_fuzzy_index_is_token_sort_ratio(engine: Engine) -> None:
+    choices = engine._example_texts
+    index = FuzzyIndex(choices)
+    for text in _texts(engine):
+        query = engine.analyse(text).text
+        assert np.array_equal(index.scores(query), fuzzy_scores(query, choices))
+    assert np.array_equal(index.scores(""), np.zeros(len(choices)))
+
+
+@pytest.mark.parametrize("size", [5, 64, 300, 10_000])
+def test_top_is_a_stable_argsort(size: int) -> None:
+    rng = np.random.default_rng(size)
+    # Few distinct values, so that ties across the cut are common.
+    scores = rng.integers(0, 7, size).astype(np.float64) / 7
+    for k in (1, 3, 5, 50):
+        expected = np.argsort(-scores, kind="stable")[:k]
+        assert top(scores, k).tolist() == expected.tolist()
+
+
+def test_score_bank_is_each_index_to_the_bit(engine: Engine) -> None:
+    corpora = _corpora(engine)
+    indexes = [TermIndex(corpora["words"][0]), TermIndex(corpora["chars"][0]), engine.pool_index]
+    bank = ScoreBank(indexes)
+    for words, chars in zip(corpora["words"][1], corpora["chars"][1], strict=True):
+        queries = [words, chars, words]
+        got = bank.scores([i.vector(q) for i, q in zip(indexes, queries, strict=True)])
+        for index, query, scores in zip(indexes, queries, got, strict=True):
+            assert np.array_equal(scores, index.scores(query))
+
+
+def test_word_by_word_character_columns_give_the_same_vector(engine: Engine) -> None:
+    index = engine.example_chars
+    for text in _texts(engine):
+        words = engine.analyse(text).words
+        counts: dict[int, int] = {}
+        for word in words:
+            for j in engine._char_columns(word):
+                counts[j] = counts.get(j, 0) + 1
+        assert index.weigh(counts) == index.vector(char_ngrams(words))
+        assert list(index.weigh(counts)) == list(index.vector(char_ngrams(words)))  # order
+
+
+def test_count_keeps_first_occurrence_order() -> None:
+    assert list(count(["b", "a", "b", "c", "a", "b"]).items()) == [("b", 3), ("a", 2), ("c", 1)]
