@@ -261,7 +261,8 @@ def main() -> int:
         rss: dict[str, float] = {}
         pss: dict[str, float] = {}
         # policy-qa runs with its answer cache off, except in the separate "cached" case.
-        nocache = ["--answer-cache", "0"]
+        # The rate limit is off: one load generator is one client, and a 429 measures nothing.
+        nocache = ["--answer-cache", "0", "--rate-limit", "0"]
         for suffix, extra, server_cpus, wrk_cpus in [
             ("", [], "0", "1"),
             ("2", ["--workers", "2"], None, None),
@@ -271,7 +272,7 @@ def main() -> int:
                 "qa" + suffix: ["run.py", *extra, *nocache],
             }
             if not suffix:
-                commands["cached"] = ["run.py"]
+                commands["cached"] = ["run.py", "--rate-limit", "0"]
             servers: dict[str, Server] = {}
             try:
                 for name, command in commands.items():

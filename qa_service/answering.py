@@ -198,14 +198,16 @@ class Engine:
         )
         # Pool scores of a cited clause's own text, computed once per clause on first use.
         self._pool_by_clause: dict[int, Floats] = {}
-        # Every index a question is scored against, in one gather; a word's character
-        # n-gram columns are looked up once (visitors reuse words much more than questions).
+        # Every index a question is scored against, in one gather; the character n-gram
+        # columns of every known word are looked up once, here (visitors mostly reuse them).
         self._bank = ScoreBank(
             [self.clause_index, self.example_words, self.example_chars, self.pool_index]
         )
-        self._char_columns = DigestCache(self._char_columns_uncached, 8192)
+        self._known_char_columns = {
+            word: self._char_columns_of(word) for word in self.analyzer.known
+        }
 
-    def _char_columns_uncached(self, word: str) -> tuple[int, ...]:
+    def _char_columns_of(self, word: str) -> tuple[int, ...]:
         return self.example_chars.columns(char_ngrams([word]))
 
     @classmethod
@@ -290,7 +292,8 @@ class Engine:
         features = count(query.features)
         chars: dict[int, int] = {}
         for word in query.words:
-            for j in self._char_columns(word):
+            columns = self._known_char_columns.get(word)
+            for j in columns if columns is not None else self._char_columns_of(word):
                 chars[j] = chars.get(j, 0) + 1
         clause_scores, word_scores, char_scores, pool_scores = self._bank.scores(
             [

@@ -235,9 +235,9 @@ class Analyzer:
         # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
         self.vocabulary: list[str] = []
-        self._known: frozenset[str] = frozenset()
+        self.known: frozenset[str] = frozenset()
         self._correct = DigestCache(self._correct_uncached, 8192)
-        self._term = DigestCache(self._term_uncached, 8192)
+        self._known_terms: dict[str, str | None] = {}
 
     def raw_words(self, text: str) -> list[str]:
         words = _WORD.findall(fold(text).replace("’", "'").replace("-", " "))
@@ -257,10 +257,12 @@ class Analyzer:
     def learn(self, texts: Iterable[str]) -> None:
         """Set the vocabulary typos are corrected towards."""
         known = {w for text in texts for w in self.raw_words(text)}
-        self._known = frozenset(known)
+        self.known = frozenset(known)
         self.vocabulary = sorted(w for w in known if w.isalpha() and len(w) >= 3)
         self._correct.clear()
-        self._term.clear()
+        # Terms of the policy's own words, computed once; a visitor's other words each time,
+        # so nothing they typed is kept.
+        self._known_terms = {w: self._term(w) for w in known}
 
     def _correct_uncached(self, word: str) -> str | None:
         """The known word closest to an unknown one, or None: the cache keeps only words of
@@ -273,17 +275,17 @@ class Analyzer:
         """Words of the text, each unknown word replaced by its closest known spelling."""
         return [
             self._correct(w) or w
-            if w not in self._known and w.isalpha() and len(w) >= 4 and self.vocabulary
+            if w not in self.known and w.isalpha() and len(w) >= 4 and self.vocabulary
             else w
             for w in self.raw_words(text)
         ]
 
     def terms(self, words: Sequence[str]) -> list[str]:
-        # Only the policy's own words are cached: a term is a visitor's word, barely changed.
-        terms = (self._term(w) if w in self._known else self._term_uncached(w) for w in words)
+        known = self._known_terms
+        terms = (known[w] if w in known else self._term(w) for w in words)
         return [t for t in terms if t is not None]
 
-    def _term_uncached(self, word: str) -> str | None:
+    def _term(self, word: str) -> str | None:
         if word in STOPWORDS:
             return None
         term = stem(self.synonyms.get(word, word))
