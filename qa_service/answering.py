@@ -210,6 +210,10 @@ class Engine:
     def _char_columns_of(self, word: str) -> tuple[int, ...]:
         return self.example_chars.columns(char_ngrams([word]))
 
+    def _char_columns(self, word: str) -> tuple[int, ...]:
+        columns = self._known_char_columns.get(word)
+        return columns if columns is not None else self._char_columns_of(word)
+
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
         """Load the policy and its intent files; raises PolicyError or IntentError."""
@@ -292,8 +296,7 @@ class Engine:
         features = count(query.features)
         chars: dict[int, int] = {}
         for word in query.words:
-            columns = self._known_char_columns.get(word)
-            for j in columns if columns is not None else self._char_columns_of(word):
+            for j in self._char_columns(word):
                 chars[j] = chars.get(j, 0) + 1
         clause_scores, word_scores, char_scores, pool_scores = self._bank.scores(
             [
