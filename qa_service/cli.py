@@ -157,7 +157,7 @@ def _eval(engine: Engine, path: Path) -> int:
 def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from aiohttp import web
 
-    from qa_service import lifecycle, reloading
+    from qa_service import handlers, lifecycle, reloading
     from qa_service.app import AccessLogger, create_app
     from qa_service.redact import install_redaction
 
@@ -174,7 +174,23 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     if workers > 1:
         from qa_service.workers import serve
 
-        serve(lambda: create_app(settings, engine=engine), settings.host, settings.port, workers)
+        current = handlers.EngineRef(engine)
+
+        def reload() -> None:  # in the gunicorn master, on SIGHUP, before new workers fork
+            try:
+                current.engine = Engine.from_settings(settings)
+            except (PolicyError, IntentError) as exc:
+                log.error("policy reload rejected, still serving the old policy: %s", exc)
+            else:
+                log.info("policy reloaded: %d clauses", len(current.engine.policy.clauses))
+
+        serve(
+            lambda: create_app(settings, engine=current.engine),
+            settings.host,
+            settings.port,
+            workers,
+            on_reload=reload,
+        )
         return
     app = create_app(settings, engine=engine)
     app.on_startup.append(reloading.on_sighup)

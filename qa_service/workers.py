@@ -3,6 +3,10 @@
 The caller builds the engine once in the master, before gunicorn forks (`preload_app`),
 so the workers share the read-only index pages copy-on-write and a bad policy fails at
 start-up, not in every worker. Each worker then makes its own aiohttp application.
+
+SIGHUP to the master reloads the policy: `on_reload` builds the new engine in the master
+(a broken file is refused and the old engine kept), then gunicorn forks new workers from it
+and lets the old ones finish their requests.
 """
 
 from __future__ import annotations
@@ -47,12 +51,19 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return runner
 
 
+def _reload(on_reload: Callable[[], None] | None) -> None:
+    if on_reload is not None:
+        on_reload()
+        gc.freeze()  # the new engine too, before the new workers fork
+
+
 def serve(
     factory: AppFactory,
     host: str,
     port: int,
     workers: int,
     access_log_class: type[AbstractAccessLogger] | None = None,
+    on_reload: Callable[[], None] | None = None,
 ) -> None:
     """Run `workers` processes answering on host:port until gunicorn is told to stop."""
     # Objects built so far (the engine) move to a generation the collector never visits, so
@@ -73,6 +84,7 @@ def serve(
             "accesslog": None,
             # No control socket: it sits at a fixed path in $HOME, shared by every instance.
             "control_socket_disable": True,
+            "on_reload": lambda arbiter: _reload(on_reload),
         },
         access_log_class,
     ).run()

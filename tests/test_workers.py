@@ -103,3 +103,40 @@ def test_a_killed_worker_is_replaced(server: tuple[subprocess.Popen[bytes], int]
     assert victim not in after and len(after) == 2
     for _ in range(6):  # both workers, old and new, serve
         assert _ask(port, "do u sell my emial")["status"] == "answered"
+
+
+def _effective_date(port: int) -> object:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/clauses", timeout=5) as r:
+        return json.loads(r.read())["policy"]["effective_date"]
+
+
+def test_sighup_reloads_the_policy_in_every_worker(tmp_path: Path) -> None:
+    policy = tmp_path / "emailcenterpro_privacy_statement.md"  # its curated intents still apply
+    original = (ROOT / "corpus" / policy.name).read_text(encoding="utf-8")
+    policy.write_text(original, encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "run.py", "--workers", "2", "--port", str(port), "--policy", str(policy)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(lambda: len(_children(proc.pid)) == 2 and _ask(port, "hello"))
+        assert _effective_date(port) == "02/22/08"
+
+        policy.write_text(original.replace("02/22/08", "03/01/09"), encoding="utf-8")
+        os.kill(proc.pid, signal.SIGHUP)
+        # New workers fork from the rebuilt engine; every answer then comes from it.
+        _wait(lambda: all(_effective_date(port) == "03/01/09" for _ in range(6)))
+
+        policy.write_text("", encoding="utf-8")  # a broken update is refused
+        os.kill(proc.pid, signal.SIGHUP)
+        time.sleep(3)
+        assert proc.poll() is None
+        for _ in range(6):
+            assert _effective_date(port) == "03/01/09"
+            assert _ask(port, "do u sell my emial")["status"] == "answered"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
