@@ -206,13 +206,16 @@ class Engine:
         self._known_char_columns = {
             word: self._char_columns_of(word) for word in self.analyzer.known
         }
+        # Other words recur too (names, typos no known word is near); their columns are kept
+        # under a digest of the word, so the cache holds numbers, not what was typed.
+        self._other_char_columns = DigestCache(self._char_columns_of, 8192)
 
     def _char_columns_of(self, word: str) -> tuple[int, ...]:
         return self.example_chars.columns(char_ngrams([word]))
 
     def _char_columns(self, word: str) -> tuple[int, ...]:
         columns = self._known_char_columns.get(word)
-        return columns if columns is not None else self._char_columns_of(word)
+        return columns if columns is not None else self._other_char_columns(word)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
