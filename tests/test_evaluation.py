@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from qa_service.answering import STATUSES, Engine
 from qa_service.config import Settings
 from qa_service.evaluation import evaluate, load_cases
@@ -39,9 +41,19 @@ def test_accuracy_on_the_labelled_set_is_at_least_90_percent(engine: Engine) -> 
         assert report.correct.get(status, 0) / report.total[status] >= 0.8, status
 
 
-def test_retrieval_alone_answers_a_policy_it_has_no_intents_for() -> None:
-    """A second policy, with only the generic intents: no curated answers to lean on."""
-    other = Engine.from_settings(Settings(policy=DATA / "acme_policy.md"))
+@pytest.mark.parametrize(
+    ("policy", "labelled", "floor"),
+    [
+        ("acme_policy.md", "acme_labelled.jsonl", 0.45),  # measured 51.7%
+        ("holdout_policy.md", "holdout_labelled.jsonl", 0.5),  # measured 55.7%, never tuned on
+    ],
+)
+def test_retrieval_alone_answers_a_policy_it_has_no_intents_for(
+    policy: str, labelled: str, floor: float
+) -> None:
+    """Other policies, with only the generic intents: no curated answers to lean on."""
+    other = Engine.from_settings(Settings(policy=DATA / policy))
     assert not any(r.intent.kind == "answer" for r in other.routes)
-    report = evaluate(other, load_cases(DATA / "acme_labelled.jsonl"))
-    assert report.accuracy >= 0.45, "\n".join(report.lines())
+    report = evaluate(other, load_cases(DATA / labelled))
+    assert report.accuracy >= floor, "\n".join(report.lines())
+    assert report.correct["handoff"] == report.total["handoff"]
