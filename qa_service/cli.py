@@ -32,7 +32,7 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
         "--rate-limit",
         type=int,
         default=default,
-        help="requests a minute per client (60, 0: off)",
+        help="API requests a minute per client (120, 0: off)",
     )
     parser.add_argument(
         "--trusted-proxy",

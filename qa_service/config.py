@@ -30,7 +30,7 @@ class Settings:
     max_search_limit: int = 50
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     # Hardening (see docs/security.md).
-    rate_limit: int = 60  # requests per minute per client; 0 turns limiting off
+    rate_limit: int = 120  # API requests per minute per client; 0 turns limiting off
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses or networks
     log_questions: bool = False  # opt-in, and redacted even then
     admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload

@@ -64,7 +64,7 @@ def test_settings_from_env() -> None:
     )
     assert settings.rate_limit == 0
     assert settings.trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
-    assert Settings().rate_limit == 60
+    assert Settings().rate_limit == 120
     with pytest.raises(ValueError):
         parse_networks(["not-a-network"])
 

@@ -247,6 +247,10 @@
   // --- fetching -------------------------------------------------------------------------------
 
   async function json(response) {
+    if (response.status === 429) {
+      const wait = Number(response.headers.get("Retry-After")) || 5;
+      throw Object.assign(new Error("rate limited"), { name: "RateLimited", wait });
+    }
     if (!response.ok) return null;
     try {
       return await response.json();
@@ -284,7 +288,11 @@
       })
       .catch((err) => {
         if (err && err.name === "AbortError") return;
-        if (mine === seq) status.textContent = "Could not reach the server. Check it is running, then type again.";
+        if (mine !== seq) return;
+        status.textContent =
+          err && err.name === "RateLimited"
+            ? `Too many searches in a minute: wait ${err.wait} s, then type again.`
+            : "Could not reach the server. Check it is running, then type again.";
       });
     return pending;
   }

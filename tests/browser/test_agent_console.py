@@ -118,3 +118,22 @@ def test_keyboard_only_arrows_and_enter(new_page: NewPage, sites: Sites) -> None
     expect(options).to_have_count(0)
     page.keyboard.type("cr")
     expect(clauses(page).first).to_contain_text("credit")
+
+
+def test_a_rate_limit_is_said_in_words(new_page: NewPage, sites: Sites) -> None:
+    page = open_console(new_page, sites)
+    page.route(
+        re.compile(r".*/api/v1/search\?.*"),
+        lambda route: route.fulfill(
+            status=429,
+            headers={"Retry-After": "9"},
+            content_type="application/problem+json",
+            body='{"type": "/problems/too-many-requests", "title": "Too Many Requests",'
+            ' "status": 429, "detail": "Slow down."}',
+        ),
+    )
+    page.keyboard.type("cookies")
+    expect(page.locator("#status")).to_contain_text("Too many searches in a minute: wait 9 s")
+    page.unroute(re.compile(r".*/api/v1/search\?.*"))
+    page.keyboard.type(" login")
+    expect(clauses(page).first).to_contain_text("cookie")
