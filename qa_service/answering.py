@@ -120,19 +120,16 @@ class Engine:
             self.analyzer.terms(self.analyzer.raw_words(f"{c.text} {c.section}"))
             for c in policy.clauses
         ]
-        self._clause_features = [ngrams(t) for t in clause_terms]
-        self.clause_index = TermIndex(self._clause_features)
+        self.clause_index = TermIndex([ngrams(t) for t in clause_terms])
         self._clause_words = [set(self.analyzer.raw_words(c.text)) for c in policy.clauses]
         self.routes = [self._route(i) for i in intents.intents]
-        self._cited = [
-            np.asarray([c.position - 1 for c in r.clauses], dtype=np.int64)
-            if r.intent.kind == "answer"
-            else None
-            for r in self.routes
-        ]
         # Answer intents with cited clauses, and those clauses in one array, so the support
         # their clauses' retrieval scores give is one reduceat per question.
-        supported = [(n, c) for n, c in enumerate(self._cited) if c is not None and c.size]
+        supported = [
+            (n, np.asarray([c.position - 1 for c in r.clauses], dtype=np.int64))
+            for n, r in enumerate(self.routes)
+            if r.intent.kind == "answer" and r.clauses
+        ]
         self._supported = np.asarray([n for n, _ in supported], dtype=np.int64)
         self._supported_clauses = np.concatenate(
             [c for _, c in supported] or [np.zeros(0, dtype=np.int64)]
