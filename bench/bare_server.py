@@ -8,26 +8,9 @@ import json
 import logging
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
-from aiohttp.web_request import BaseRequest
-from aiohttp.web_response import StreamResponse
 
+from qa_service.redact import AccessLogger  # the same line as run.py, engine not loaded
 from qa_service.workers import serve
-
-
-class AccessLogger(AbstractAccessLogger):
-    """The same line as qa_service.app.AccessLogger (not imported: that loads the engine)."""
-
-    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        self.logger.info(
-            '%s "%s %s" %s %s %.1fms',
-            request.remote,
-            request.method,
-            request.path,
-            response.status,
-            response.body_length,
-            time * 1000,
-        )
 
 
 async def ask(request: web.Request) -> web.Response:

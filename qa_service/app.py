@@ -6,15 +6,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
-from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 from qa_service import cors, handlers, lifecycle, pages, ratelimit, reloading, security
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.errors import Problem, problem_response
-from qa_service.redact import install_redaction
+from qa_service.redact import AccessLogger, install_redaction
 
 log = logging.getLogger("qa_service")
 
@@ -43,21 +41,6 @@ async def problem_middleware(request: web.Request, handler: Handler) -> StreamRe
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return problem_response(500, "Something went wrong on our side.", instance=request.path)
-
-
-class AccessLogger(AbstractAccessLogger):
-    """Method, path without its query string, status, size and time: never what visitors typed."""
-
-    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        self.logger.info(
-            '%s "%s %s" %s %s %.1fms',
-            request.remote,
-            request.method,
-            request.path,
-            response.status,
-            response.body_length,
-            time * 1000,
-        )
 
 
 def create_app(

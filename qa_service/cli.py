@@ -158,8 +158,8 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from aiohttp import web
 
     from qa_service import handlers, lifecycle, reloading
-    from qa_service.app import AccessLogger, create_app
-    from qa_service.redact import install_redaction
+    from qa_service.app import create_app
+    from qa_service.redact import AccessLogger, install_redaction
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_redaction(*logging.getLogger().handlers)

@@ -11,6 +11,10 @@ import re
 from collections.abc import Mapping
 from numbers import Number
 
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
+
 EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 # Country code, two check digits, then 11 to 30 letters or digits: in groups of 4 as printed,
 # or in one piece (any case).
@@ -108,6 +112,10 @@ class RedactingFilter(logging.Filter):
     """Redacts a record's message, arguments, traceback and stack in place, for every handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # The filter sits on loggers and on handlers; a record redacted once is done.
+        if getattr(record, "redacted", False):
+            return True
+        record.redacted = True
         record.msg = _safe(record.msg)
         if isinstance(record.args, Mapping):
             record.args = {k: _safe(v) for k, v in record.args.items()}
@@ -129,3 +137,18 @@ def install_redaction(*handlers: logging.Handler) -> None:
     for target in targets:
         if not any(isinstance(f, RedactingFilter) for f in target.filters):
             target.addFilter(RedactingFilter())
+
+
+class AccessLogger(AbstractAccessLogger):
+    """Method, path without its query string, status, size and time: never what visitors typed."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %s %.1fms',
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            response.body_length,
+            time * 1000,
+        )
