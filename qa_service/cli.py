@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
@@ -177,12 +178,8 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
         current = handlers.EngineRef(engine)
 
         def reload() -> None:  # in the gunicorn master, on SIGHUP, before new workers fork
-            try:
-                current.engine = Engine.from_settings(settings)
-            except (PolicyError, IntentError) as exc:
-                log.error("policy reload rejected, still serving the old policy: %s", exc)
-            else:
-                log.info("policy reloaded: %d clauses", len(current.engine.policy.clauses))
+            with contextlib.suppress(reloading.ReloadError):  # logged; the old engine stays
+                current.engine = reloading.build(settings, current.engine)
 
         serve(
             lambda: create_app(settings, engine=current.engine),

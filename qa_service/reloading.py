@@ -28,6 +28,28 @@ class ReloadError(Exception):
     """The new policy or intents could not be loaded; the old engine is still in service."""
 
 
+def build(settings: Settings, serving: Engine) -> Engine:
+    """The engine from the files as they are now; if they fail to load, the reason is logged
+    and ReloadError raised, and the caller keeps `serving`."""
+    try:
+        engine = Engine.from_settings(settings)
+    except Exception as exc:  # any failure to load must leave the old engine serving
+        log.error(
+            "policy reload rejected, still serving %r: %s: %s",
+            serving.policy.title,
+            type(exc).__name__,
+            exc,
+        )
+        raise ReloadError(f"{type(exc).__name__}: {exc}") from exc
+    log.info(
+        "policy reloaded: %r, %d clauses, %d intents",
+        engine.policy.title,
+        len(engine.policy.clauses),
+        len(engine.routes),
+    )
+    return engine
+
+
 class Reloader:
     def __init__(self, ref: EngineRef, settings: Settings) -> None:
         self.ref = ref
@@ -39,24 +61,9 @@ class Reloader:
     async def reload(self) -> Engine:
         async with self._lock:  # one build at a time; a second signal waits for the first
             loop = asyncio.get_running_loop()
-            try:
-                engine = await loop.run_in_executor(None, Engine.from_settings, self.settings)
-            except Exception as exc:  # any failure to load must leave the old engine serving
-                log.error(
-                    "policy reload rejected, still serving %r: %s: %s",
-                    self.ref.engine.policy.title,
-                    type(exc).__name__,
-                    exc,
-                )
-                raise ReloadError(f"{type(exc).__name__}: {exc}") from exc
+            engine = await loop.run_in_executor(None, build, self.settings, self.ref.engine)
             self.ref.engine = engine  # one assignment: requests already running keep the old one
             self.reloads += 1
-            log.info(
-                "policy reloaded: %r, %d clauses, %d intents",
-                engine.policy.title,
-                len(engine.policy.clauses),
-                len(engine.routes),
-            )
             return engine
 
     async def _reload_quietly(self) -> None:
