@@ -10,7 +10,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -122,6 +121,10 @@ class Engine:
         ]
         self.clause_index = TermIndex([ngrams(t) for t in clause_terms])
         self._clause_words = [set(self.analyzer.raw_words(c.text)) for c in policy.clauses]
+        # What an unfinished last word may complete to, in search as you type: the clauses'
+        # words, those in the most clauses first.
+        in_clauses = Counter(w for words in self._clause_words for w in words if w.isalpha())
+        self._completions = sorted(in_clauses, key=lambda w: (-in_clauses[w], w))
         self.routes = [self._route(i) for i in intents.intents]
         # Answer intents with cited clauses, and those clauses in one array, so the support
         # their clauses' retrieval scores give is one reduceat per question.
@@ -470,12 +473,6 @@ class Engine:
         return self._make(signals, "out_of_scope", 0.5 + doubt / 2)
 
     # --- search --------------------------------------------------------------------------------
-
-    @cached_property
-    def _completions(self) -> list[str]:
-        """The clauses' words, those in the most clauses first: what a prefix may complete to."""
-        counts = Counter(w for words in self._clause_words for w in words if w.isalpha())
-        return sorted(counts, key=lambda w: (-counts[w], w))
 
     def _complete(self, query: str, most: int = 12) -> Query:
         """The query with its last, perhaps unfinished, word also read as a prefix."""

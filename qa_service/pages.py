@@ -77,7 +77,7 @@ def _page(title: str, body: str, *, body_class: str, scripts: Iterable[str] = ()
 """
 
 
-def _nav(current: str) -> str:
+def _site_header(policy: Policy, current: str) -> str:
     links = [("/", "Demo"), ("/policy", "Policy"), ("/agent", "Agent console")]
     items = "".join(
         f'<a href="{href}" aria-current="page">{label}</a>'
@@ -85,7 +85,10 @@ def _nav(current: str) -> str:
         else f'<a href="{href}">{label}</a>'
         for href, label in links
     )
-    return f'<nav class="site-nav" aria-label="Pages">{items}</nav>'
+    return f"""<header class="site-header">
+  <a class="brand" href="/">{_e(owner_name(policy))}</a>
+  <nav class="site-nav" aria-label="Pages">{items}</nav>
+</header>"""
 
 
 def _contact_list(contact: Contact) -> str:
@@ -144,10 +147,7 @@ def render_policy(policy: Policy, contact: Contact) -> str:
         if policy.effective_date_iso:
             when = f'<time datetime="{_e(policy.effective_date_iso)}">{when}</time>'
         meta.append(f'<span class="effective">Effective {when}</span>')
-    body = f"""<header class="site-header">
-  <a class="brand" href="/">{_e(owner_name(policy))}</a>
-  {_nav("/policy")}
-</header>
+    body = f"""{_site_header(policy, "/policy")}
 <main class="policy" id="main">
   <header class="doc-header">
     <p class="eyebrow">Privacy statement</p>
@@ -183,10 +183,7 @@ def render_demo(engine: Engine, origin: str) -> str:
     )
     tries = [*starter_questions(engine, 2), "How long do you keep my data?", "What's the weather?"]
     try_items = "".join(f"<li>{_e(q)}</li>" for q in dict.fromkeys(tries))
-    body = f"""<header class="site-header">
-  <a class="brand" href="/">{_e(owner_name(policy))}</a>
-  {_nav("/")}
-</header>
+    body = f"""{_site_header(policy, "/")}
 <main class="demo" id="main">
   <section class="hero">
     <p class="eyebrow">Demo website</p>
@@ -226,10 +223,7 @@ def render_demo(engine: Engine, origin: str) -> str:
 
 def render_agent(engine: Engine) -> str:
     policy = engine.policy
-    body = f"""<header class="site-header">
-  <a class="brand" href="/">{_e(owner_name(policy))}</a>
-  {_nav("/agent")}
-</header>
+    body = f"""{_site_header(policy, "/agent")}
 <main class="agent" id="main">
   <h1>Agent console</h1>
   <p class="lede">Search <a href="/policy">{_e(policy.title)}</a>, see what the chat widget
