@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from qa_service import kernels
 from qa_service.config import Settings
 from qa_service.corpus import Clause, Contact, Policy, load_policy
 from qa_service.intents import Intent, IntentError, IntentSet, intent_files, load_intents
@@ -26,7 +27,6 @@ from qa_service.matching import (
     ScoreBank,
     TermIndex,
     char_ngrams,
-    count,
     fold,
     ngrams,
     top,
@@ -137,7 +137,9 @@ class Engine:
         self._supported_clauses = np.concatenate(
             [c for _, c in supported] or [np.zeros(0, dtype=np.int64)]
         )
-        self._supported_starts = np.cumsum([0, *[c.size for _, c in supported][:-1]])
+        self._supported_starts = np.cumsum([0, *[c.size for _, c in supported][:-1]]).astype(
+            np.int64
+        )
         bars = {"answer": self.thresholds.intent, "topic": self.thresholds.topic}
         self._bar = np.asarray(
             [bars.get(r.intent.kind, self.thresholds.chat) for r in self.routes], dtype=np.float64
@@ -162,6 +164,8 @@ class Engine:
                 char_docs.append(char_ngrams(words))
                 self._example_texts.append(" ".join(words))
         self._example_owner = np.asarray(owners, dtype=np.int64)
+        # Examples come intent by intent: each intent's best is a maximum over one run.
+        self._owners, self._owner_starts = np.unique(self._example_owner, return_index=True)
         self.example_words = TermIndex(word_docs)
         self.example_chars = TermIndex(char_docs)
         self.example_fuzzy = FuzzyIndex(self._example_texts)
@@ -209,9 +213,12 @@ class Engine:
         # Other words recur too (names, typos no known word is near); their columns are kept
         # under a digest of the word, so the cache holds numbers, not what was typed.
         self._other_char_columns = DigestCache(self._char_columns_of, 8192)
+        # The first question compiles the kernels (or loads them from numba's cache): here,
+        # not on a visitor's request.
+        self._signals("privacy")
 
     def _char_columns_of(self, word: str) -> tuple[int, ...]:
-        return self.example_chars.columns(char_ngrams([word]))
+        return tuple(self._bank.columns(2, char_ngrams([word])))
 
     def _char_columns(self, word: str) -> tuple[int, ...]:
         columns = self._known_char_columns.get(word)
@@ -296,31 +303,33 @@ class Engine:
 
     def _signals(self, question: str) -> _Signals:
         query = self.analyse(question)
-        features = count(query.features)
-        chars: dict[int, int] = {}
+        features = query.features
+        bank = self._bank
+        columns = bank.columns(0, features)
+        bounds = [0, len(columns)]
+        columns += bank.columns(1, features)
+        bounds.append(len(columns))
         for word in query.words:
-            for j in self._char_columns(word):
-                chars[j] = chars.get(j, 0) + 1
-        clause_scores, word_scores, char_scores, pool_scores = self._bank.scores(
-            [
-                self.clause_index.weigh(self.clause_index.known(features)),
-                self.example_words.weigh(self.example_words.known(features)),
-                self.example_chars.weigh(chars),
-                self.pool_index.weigh(self.pool_index.known(features)),
-            ]
+            columns += self._char_columns(word)
+        bounds.append(len(columns))
+        columns += bank.columns(3, features)
+        bounds.append(len(columns))
+        clause_scores, word_scores, char_scores, pool_scores = bank.scores(columns, bounds)
+        # An answer intent's best example, plus support when retrieval finds its clause too.
+        intent_scores = kernels.intent_scores(
+            word_scores,
+            char_scores,
+            self.example_fuzzy.scores(query.text),
+            self._owner_starts,
+            self._owners,
+            len(self.routes),
+            clause_scores,
+            self._supported,
+            self._supported_starts,
+            self._supported_clauses,
+            self.thresholds.support,
         )
-        per_example = (
-            0.45 * word_scores + 0.30 * char_scores + 0.25 * self.example_fuzzy.scores(query.text)
-        )
-        intent_scores = np.zeros(len(self.routes), dtype=np.float64)
-        np.maximum.at(intent_scores, self._example_owner, per_example)
-        # An answer intent gains when retrieval finds its clause too; an intent gains when
-        # the question says one of its cue phrases ("how long", "a real person").
-        if self._supported.size:
-            best_cited = np.maximum.reduceat(
-                clause_scores[self._supported_clauses], self._supported_starts
-            )
-            intent_scores[self._supported] += self.thresholds.support * best_cited
+        # An intent gains when the question says one of its cue phrases ("how long").
         text = query.text
         for n, phrase, pattern in self._cues:
             if phrase in text and pattern.search(text):

@@ -19,6 +19,8 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from qa_service import kernels
+
 Floats = npt.NDArray[np.float64]
 
 # English function words. Deliberately short: words such as "not", "keep", "long" and
@@ -341,20 +343,19 @@ class TermIndex:
         return {j: w / norm for j, w in weights.items()} if norm else {}
 
     def scores(self, features: Sequence[str]) -> Floats:
-        vector = self.vector(features)
-        if not vector:
-            return np.zeros(self.size, dtype=np.float64)
-        columns = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
-        weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
-        starts = self._indptr[columns]
-        lengths = self._indptr[columns + 1] - starts
-        # Positions of every posting of the query's columns, column after column.
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        positions = shift + np.arange(shift.size)
-        contributions = self._data[positions] * np.repeat(weights, lengths)
-        # bincount adds in input order: the same sums as `out[rows] += data * w` per column.
-        sums = np.bincount(self._indices[positions], contributions, minlength=self.size)
-        return np.asarray(sums, dtype=np.float64)
+        columns = np.asarray(self.columns(features), dtype=np.int64)
+        bounds = np.asarray([0, columns.size], dtype=np.int64)
+        return kernels.score_bank(
+            columns,
+            bounds,
+            self._indptr,
+            self._indices,
+            self._data,
+            self.idf,
+            TF,
+            self.idf.size,
+            self.size,
+        )
 
 
 def count(features: Iterable[str]) -> dict[str, int]:
@@ -366,18 +367,22 @@ def count(features: Iterable[str]) -> dict[str, int]:
 
 
 class ScoreBank:
-    """Several TermIndexes scored together: one gather and one bincount for all of them.
+    """Several TermIndexes scored together, in one compiled call.
 
-    Each index's documents get their own rows of one output, and each row only receives
-    contributions from its own index, in the query's column order, so the sums are the
-    ones `TermIndex.scores` gives, bit for bit.
+    Their matrices are laid side by side (each index's columns and documents a range of
+    one CSC matrix), so a question's features in every index are scored at once; each
+    index's scores are the ones its own `scores` gives, bit for bit.
     """
 
     def __init__(self, indexes: Sequence[TermIndex]) -> None:
         self.indexes = tuple(indexes)
         self._rows = np.cumsum([0, *(i.size for i in indexes)]).tolist()
-        columns = np.cumsum([0, *(len(i.idf) for i in indexes)]).tolist()
-        self._column_offset: list[int] = columns[:-1]
+        offsets = np.cumsum([0, *(len(i.idf) for i in indexes)]).tolist()
+        # Each index's features to their columns in the shared matrix.
+        self.vocabularies = [
+            {f: j + offset for f, j in i.vocabulary.items()}
+            for i, offset in zip(indexes, offsets, strict=False)
+        ]
         postings = np.cumsum([0, *(i._indptr[-1] for i in indexes)]).tolist()
         self._indptr = np.concatenate(
             [i._indptr[:-1] + postings[k] for k, i in enumerate(indexes)] + [postings[-1:]]
@@ -386,29 +391,34 @@ class ScoreBank:
             [i._indices + self._rows[k] for k, i in enumerate(indexes)]
         ).astype(np.int64)
         self._data = np.concatenate([i._data for i in indexes]).astype(np.float64)
+        self._idf = np.concatenate([i.idf for i in indexes]).astype(np.float64)
 
-    def scores(self, vectors: Sequence[dict[int, float]]) -> list[Floats]:
-        """Scores of every index, given each index's query vector (from `weigh`)."""
-        keys: list[int] = []
-        values: list[float] = []
-        for offset, vector in zip(self._column_offset, vectors, strict=True):
-            keys += [j + offset for j in vector]
-            values += vector.values()
-        columns = np.array(keys, dtype=np.int64)
-        weights = np.array(values, dtype=np.float64)
-        starts = self._indptr[columns]
-        lengths = self._indptr[columns + 1] - starts
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        positions = shift + np.arange(shift.size)
-        contributions = self._data[positions] * np.repeat(weights, lengths)
-        sums = np.bincount(self._indices[positions], contributions, minlength=self._rows[-1])
-        out = np.asarray(sums, dtype=np.float64)
+    def columns(self, k: int, features: Iterable[str]) -> list[int]:
+        """The shared columns of index k's known features, in order, repeats kept."""
+        vocabulary = self.vocabularies[k]
+        return [j for f in features if (j := vocabulary.get(f)) is not None]
+
+    def scores(self, columns: Sequence[int], bounds: Sequence[int]) -> list[Floats]:
+        """Every index's scores, given the query's shared columns, index k's being
+        `columns[bounds[k]:bounds[k + 1]]`."""
+        out = kernels.score_bank(
+            np.asarray(columns, dtype=np.int64),
+            np.asarray(bounds, dtype=np.int64),
+            self._indptr,
+            self._indices,
+            self._data,
+            self._idf,
+            TF,
+            self._idf.size,
+            self._rows[-1],
+        )
         return [out[lo:hi] for lo, hi in itertools.pairwise(self._rows)]
 
 
 # Sublinear term frequency 1 + log(count) for the counts a question has, from numpy's log
 # as scikit-learn uses it (the C library's log differs in the last bit for a few counts).
 _TF: list[float] = [0.0, *(1.0 + float(np.log(c)) for c in range(1, 1024))]
+TF: Floats = np.asarray(_TF, dtype=np.float64)
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -432,7 +442,9 @@ class FuzzyIndex:
     """fuzzy_scores against fixed choices, with the choices' tokens sorted once.
 
     token_sort_ratio is ratio over sorted tokens; sorting the choices ahead leaves only the
-    query to sort per call, for the same scores (tests/test_matching_fastpath.py).
+    query to sort per call. The analyser's words are ASCII, so the choices are kept as one
+    byte string and scored in one compiled call, not converted for rapidfuzz on every
+    question; the scores are rapidfuzz's (tests/test_matching_fastpath.py).
     """
 
     def __init__(self, choices: Sequence[str]) -> None:
@@ -444,13 +456,18 @@ class FuzzyIndex:
             dtype=np.int64,
         )
         self._sorted = list(unique)
+        self._ascii = all(c.isascii() for c in self._sorted)
+        self._bytes = np.frombuffer("".join(self._sorted).encode("ascii", "replace"), np.uint8)
+        self._starts = np.cumsum([0, *map(len, self._sorted)], dtype=np.int64)
 
     def scores(self, query: str) -> Floats:
         if not self.choices or not query:
             return np.zeros(len(self.choices), dtype=np.float64)
-        matrix = process.cdist(
-            [sort_tokens(query)], self._sorted, scorer=fuzz.ratio, dtype=np.float64
-        )
+        text = sort_tokens(query)
+        if self._ascii and text.isascii():
+            pattern = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+            return np.asarray(kernels.ratios(pattern, self._bytes, self._starts)[self._of])
+        matrix = process.cdist([text], self._sorted, scorer=fuzz.ratio, dtype=np.float64)
         return np.asarray(matrix[0][self._of], dtype=np.float64) / 100.0
 
 

@@ -6,11 +6,14 @@ import random
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 from sklearn.metrics.pairwise import cosine_similarity
 
+from qa_service import kernels
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.matching import (
+    TF,
     FuzzyIndex,
     ScoreBank,
     TermIndex,
@@ -130,22 +133,93 @@ def test_score_bank_is_each_index_to_the_bit(engine: Engine) -> None:
     bank = ScoreBank(indexes)
     for words, chars in zip(corpora["words"][1], corpora["chars"][1], strict=True):
         queries = [words, chars, words]
-        got = bank.scores([i.vector(q) for i, q in zip(indexes, queries, strict=True)])
+        columns: list[int] = []
+        bounds = [0]
+        for k, query in enumerate(queries):
+            columns += bank.columns(k, query)
+            bounds.append(len(columns))
+        got = bank.scores(columns, bounds)
         for index, query, scores in zip(indexes, queries, got, strict=True):
             assert np.array_equal(scores, index.scores(query))
 
 
-def test_word_by_word_character_columns_give_the_same_vector(engine: Engine) -> None:
-    index = engine.example_chars
+def test_word_by_word_character_columns_are_the_whole_questions(engine: Engine) -> None:
+    bank = engine._bank
     for text in _texts(engine):
         words = engine.analyse(text).words
-        counts: dict[int, int] = {}
-        for word in words:
-            for j in engine._char_columns(word):
-                counts[j] = counts.get(j, 0) + 1
-        assert index.weigh(counts) == index.vector(char_ngrams(words))
-        assert list(index.weigh(counts)) == list(index.vector(char_ngrams(words)))  # order
+        by_word = [j for word in words for j in engine._char_columns(word)]
+        assert by_word == bank.columns(2, char_ngrams(words))
 
 
 def test_count_keeps_first_occurrence_order() -> None:
     assert list(count(["b", "a", "b", "c", "a", "b"]).items()) == [("b", 3), ("a", 2), ("c", 1)]
+
+
+# --- the compiled kernels ---------------------------------------------------------------------
+
+
+def test_compiled_kernels_are_their_python_source(engine: Engine) -> None:
+    """numba compiles the same arithmetic the Python source does, to the bit."""
+    bank = engine._bank
+    for text in _texts(engine):
+        query = engine.analyse(text)
+        columns: list[int] = []
+        bounds = [0]
+        for k in range(4):
+            if k == 2:
+                columns += [j for word in query.words for j in engine._char_columns(word)]
+            else:
+                columns += bank.columns(k, query.features)
+            bounds.append(len(columns))
+        scored = (np.asarray(columns, dtype=np.int64), np.asarray(bounds, dtype=np.int64))
+        arrays = (bank._indptr, bank._indices, bank._data, bank._idf, TF)
+        sizes = (bank._idf.size, bank._rows[-1])
+        compiled = kernels.score_bank(*scored, *arrays, *sizes)
+        assert np.array_equal(compiled, kernels._score_bank(*scored, *arrays, *sizes))
+        assert compiled.any() or not columns
+
+        clauses, words, chars, _ = bank.scores(columns, bounds)
+        blend = (
+            words,
+            chars,
+            engine.example_fuzzy.scores(query.text),
+            engine._owner_starts,
+            engine._owners,
+            len(engine.routes),
+            clauses,
+            engine._supported,
+            engine._supported_starts,
+            engine._supported_clauses,
+            0.5,
+        )
+        assert np.array_equal(kernels.intent_scores(*blend), kernels._intent_scores(*blend))
+
+
+def _random_text(rng: random.Random, size: int) -> str:
+    return "".join(rng.choice("abcdeilmnorst  ") for _ in range(size))
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 63, 64, 65, 128, 129, 300])
+def test_ratios_are_rapidfuzz_ratio_to_the_bit(size: int) -> None:
+    """The bit-parallel LCS gives rapidfuzz's ratio for queries of one machine word and of
+    several (carries between words), for empty and unequal choices."""
+    rng = random.Random(size)
+    choices = ["", "a", *(_random_text(rng, rng.randrange(1, 200)) for _ in range(300))]
+    buffer = np.frombuffer("".join(choices).encode(), dtype=np.uint8)
+    starts = np.cumsum([0, *map(len, choices)], dtype=np.int64)
+    for _ in range(5):
+        query = _random_text(rng, size)
+        pattern = np.frombuffer(query.encode(), dtype=np.uint8)
+        expected = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.float64)[0] / 100
+        compiled = kernels.ratios(pattern, buffer, starts)
+        assert np.array_equal(compiled, expected)
+        with np.errstate(over="ignore"):  # uint64 additions wrap by design
+            assert np.array_equal(kernels._ratios(pattern, buffer, starts), expected)
+    assert expected.min() < 1.0
+
+
+def test_fuzzy_index_falls_back_to_rapidfuzz_beyond_ascii() -> None:
+    choices = ["données personnelles", "personal data", "cookies"]
+    index = FuzzyIndex(choices)
+    for query in ["personal data", "données", "cookie"]:
+        assert np.array_equal(index.scores(query), fuzzy_scores(query, choices))
