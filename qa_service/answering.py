@@ -144,13 +144,15 @@ class Engine:
         self._bar = np.asarray(
             [bars.get(r.intent.kind, self.thresholds.chat) for r in self.routes], dtype=np.float64
         )
-        # A cue's regex can only match where its phrase is a substring: test that first.
-        self._cues = [
-            (n, phrase, re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"))
-            for n, route in enumerate(self.routes)
-            for cue in route.intent.cues
-            for phrase in [" ".join(self.analyzer.raw_words(cue))]
-        ]
+        # Cues by their first word: a cue can only match where the question has that word.
+        self._cues: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        for n, route in enumerate(self.routes):
+            for cue in route.intent.cues:
+                words = self.analyzer.raw_words(cue)
+                if not words:
+                    continue
+                pattern = re.compile(rf"(?<!\w){re.escape(' '.join(words))}(?!\w)")
+                self._cues.setdefault(words[0], []).append((n, pattern))
 
         owners: list[int] = []
         word_docs: list[list[str]] = []
@@ -331,9 +333,10 @@ class Engine:
         )
         # An intent gains when the question says one of its cue phrases ("how long").
         text = query.text
-        for n, phrase, pattern in self._cues:
-            if phrase in text and pattern.search(text):
-                intent_scores[n] += self.thresholds.cue
+        for word in self._cues.keys() & query.words:
+            for n, pattern in self._cues[word]:
+                if pattern.search(text):
+                    intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
         return _Signals(query, clause_scores, intent_scores, domain, pool_scores)
