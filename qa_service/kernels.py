@@ -128,6 +128,7 @@ def _ratios(query: Bytes, choices: Bytes, starts: Ints) -> Floats:
         pattern[i // 64, query[i]] |= one << np.uint64(i % 64)
     last = (one << np.uint64(m % 64)) - one if m % 64 else full
     first = pattern[0]
+    second = pattern[min(1, words - 1)]
     state = np.empty(words, dtype=np.uint64)
     for k in range(n):
         lo = starts[k]
@@ -143,6 +144,17 @@ def _ratios(query: Bytes, choices: Bytes, starts: Ints) -> Floats:
                 u = v & first[choices[p]]
                 v = (v + u) | (v - u)
             lcs = _ones(~v & last)
+        elif words == 2:  # two words, the carry passed in registers
+            v = full
+            v2 = full
+            for p in range(lo, hi):
+                u = v & first[choices[p]]
+                x = v + u
+                carry = np.uint64(1) if x < v else np.uint64(0)
+                v = x | (v - u)
+                u2 = v2 & second[choices[p]]
+                v2 = (v2 + u2 + carry) | (v2 - u2)
+            lcs = _ones(~v) + _ones(~v2 & last)
         else:
             state[:] = full
             for p in range(lo, hi):
