@@ -109,6 +109,7 @@ class Engine:
         self._cached = (
             DigestCache(self._answer, self.answer_cache) if self.answer_cache > 0 else None
         )
+        self._filled: dict[str, str] = {}
         self.analyzer = Analyzer(intents.shorthand, intents.synonyms)
         self.analyzer.learn(
             [c.text for c in policy.clauses]
@@ -144,15 +145,14 @@ class Engine:
         self._bar = np.asarray(
             [bars.get(r.intent.kind, self.thresholds.chat) for r in self.routes], dtype=np.float64
         )
-        # Cues by their first word: a cue can only match where the question has that word.
-        self._cues: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
-        for n, route in enumerate(self.routes):
-            for cue in route.intent.cues:
-                words = self.analyzer.raw_words(cue)
-                if not words:
-                    continue
-                pattern = re.compile(rf"(?<!\w){re.escape(' '.join(words))}(?!\w)")
-                self._cues.setdefault(words[0], []).append((n, pattern))
+        # Cue phrases by their first word. Words are [a-z0-9]+ and joined by one space, so a
+        # phrase is in the question exactly when its words follow one another there.
+        self._cues: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {}
+        cues = [(n, c) for n, route in enumerate(self.routes) for c in route.intent.cues]
+        for k, (n, cue) in enumerate(cues):
+            phrase = tuple(self.analyzer.raw_words(cue))
+            if phrase:
+                self._cues.setdefault(phrase[0], []).append((k, n, phrase))
 
         owners: list[int] = []
         word_docs: list[list[str]] = []
@@ -192,6 +192,7 @@ class Engine:
             if not cited & {c.id for c in r.clauses}
         ]
         self.pool = [(r.intent.question or "", r) for r in (*curated, *topics)]
+        self._pool_cites = [frozenset(c.id for c in r.clauses) for _, r in self.pool]
         self.pool_index = TermIndex(
             [
                 ngrams(
@@ -284,6 +285,14 @@ class Engine:
         return self.contact_override or self.policy.contact
 
     def _fill(self, template: str) -> str:
+        """A reply template with the owner and contact filled in (the same for every
+        question, so each template is filled once)."""
+        filled = self._filled.get(template)
+        if filled is None:
+            filled = self._filled[template] = self._fill_uncached(template)
+        return filled
+
+    def _fill_uncached(self, template: str) -> str:
         contact = self.contact
         parts = []
         if contact.email:
@@ -332,10 +341,12 @@ class Engine:
             self.thresholds.support,
         )
         # An intent gains when the question says one of its cue phrases ("how long").
-        text = query.text
-        for word in self._cues.keys() & query.words:
-            for n, pattern in self._cues[word]:
-                if pattern.search(text):
+        words = query.words
+        said: set[int] = set()
+        for i, word in enumerate(words):
+            for k, n, cue in self._cues.get(word, ()):
+                if k not in said and words[i : i + len(cue)] == cue:
+                    said.add(k)
                     intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
@@ -363,9 +374,9 @@ class Engine:
         for clause in cited:
             scores = scores + self._pool_scores(clause)
         picked: list[str] = []
-        for i in np.argsort(-scores, kind="stable"):
-            question, route = self.pool[int(i)]
-            if route.intent.name == intent or any(c.id in excluded for c in route.clauses):
+        for i in np.argsort(-scores, kind="stable").tolist():
+            question, route = self.pool[i]
+            if route.intent.name == intent or not excluded.isdisjoint(self._pool_cites[i]):
                 continue
             picked.append(question)
             if len(picked) == limit:
@@ -433,10 +444,11 @@ class Engine:
     def _best_route(self, scores: Floats) -> int:
         """The best intent. A generic topic yields to a curated answer that also matches and
         cites one of the topic's clauses: that intent was written for this very policy."""
-        order = np.argsort(-scores, kind="stable")
-        ranked: list[int] = order[scores[order] >= self._bar[order]].tolist()
-        if not ranked:
+        passing: list[int] = np.flatnonzero(scores >= self._bar).tolist()
+        if not passing:
             return -1
+        values = dict(zip(passing, scores[passing].tolist(), strict=True))
+        ranked = sorted(passing, key=lambda m: -values[m])  # best first, ties in order
         n = ranked[0]
         route = self.routes[n]
         if route.intent.kind == "topic" and route.clauses:

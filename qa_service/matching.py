@@ -227,12 +227,23 @@ class DigestCache(Generic[V]):
         self._data.clear()
 
 
+def _split(text: str) -> list[str]:
+    """The text's words: folded, apostrophes and possessives dropped, hyphens split."""
+    text = fold(text).replace("’", "'").replace("-", " ")
+    words: list[str] = _WORD.findall(text)
+    if "'" in text:
+        words = [w.removesuffix("'s").replace("'", "") for w in words]
+    return words
+
+
 class Analyzer:
     """Visitor text to words (shorthand expanded, typos corrected) and to index terms."""
 
     def __init__(self, shorthand: dict[str, str], synonyms: dict[str, str]) -> None:
-        self.shorthand = {k: v.split() for k, v in shorthand.items() if " " not in k}
-        self.phrases = {tuple(k.split()): v.split() for k, v in shorthand.items() if " " in k}
+        # Expansions are split as questions are, so every word the analyser gives is [a-z0-9]+.
+        self.shorthand = {k: _split(v) for k, v in shorthand.items() if " " not in k}
+        self.phrases = {tuple(k.split()): _split(v) for k, v in shorthand.items() if " " in k}
+        self._rewritten = frozenset(self.shorthand) | {first for first, *_ in self.phrases}
         self.synonyms = synonyms
         # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
@@ -242,8 +253,9 @@ class Analyzer:
         self._known_terms: dict[str, str | None] = {}
 
     def raw_words(self, text: str) -> list[str]:
-        words = _WORD.findall(fold(text).replace("’", "'").replace("-", " "))
-        words = [w.removesuffix("'s").replace("'", "") for w in words]
+        words = _split(text)
+        if self._rewritten.isdisjoint(words):  # most questions: no shorthand to expand
+            return words
         out: list[str] = []
         i = 0
         while i < len(words):
