@@ -62,6 +62,7 @@ def create_app(
     )
     app[handlers.SETTINGS] = settings
     app[handlers.ENGINE] = handlers.EngineRef(engine or Engine.from_settings(settings))
+    app.cleanup_ctx.append(handlers.matcher)
     ratelimit.setup(app, settings)
     reloading.setup(app)
     lifecycle.setup(app)

@@ -109,9 +109,10 @@ def _intent_scores(
     return out
 
 
-def _ratios(query: Bytes, choices: Bytes, starts: Ints) -> Floats:
-    """rapidfuzz's `fuzz.ratio` of the query to each choice, divided by 100: the Indel
-    similarity 1 - (len1 + len2 - 2 LCS) / (len1 + len2), computed as rapidfuzz does.
+def _ratios(query: Bytes, choices: Bytes, starts: Ints, scale: float) -> Floats:
+    """rapidfuzz's `fuzz.ratio` of the query to each choice, divided by `scale`: 100 times
+    the Indel similarity 1 - (len1 + len2 - 2 LCS) / (len1 + len2), computed as rapidfuzz
+    does.
 
     Choice k is `choices[starts[k]:starts[k + 1]]` (bytes). The longest common subsequence
     is found with the bit-parallel algorithm (Hyyrö 2004), the query as the bit pattern,
@@ -135,7 +136,7 @@ def _ratios(query: Bytes, choices: Bytes, starts: Ints) -> Floats:
         hi = starts[k + 1]
         total = m + hi - lo
         if total == 0:
-            out[k] = 1.0
+            out[k] = 100.0 / scale
             continue
         lcs = 0
         if words == 1:  # the usual case: one machine word, no carries between words
@@ -170,7 +171,7 @@ def _ratios(query: Bytes, choices: Bytes, starts: Ints) -> Floats:
                 lcs += _ones(~state[w] & (last if w == words - 1 else full))
         distance = total - 2 * lcs
         similarity = 1.0 - distance / total
-        out[k] = similarity * 100.0 / 100.0
+        out[k] = similarity * 100.0 / scale
     return out
 
 

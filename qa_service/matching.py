@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import math
 import re
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -201,30 +202,36 @@ V = TypeVar("V")
 
 class DigestCache(Generic[V]):
     """A bounded LRU keyed by a digest of what a visitor typed, never the text itself, so a
-    cache of questions or words holds no email, phone or card number in the clear."""
+    cache of questions or words holds no email, phone or card number in the clear.
+
+    Safe to share between the event loop and the thread that matches long questions: the
+    lock covers the bookkeeping, not the computing."""
 
     def __init__(self, compute: Callable[[str], V], maxsize: int) -> None:
         self.compute = compute
         self.maxsize = maxsize
         self._data: OrderedDict[bytes, V] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, text: str) -> V:
         key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        try:
-            self._data.move_to_end(key)
-            return self._data[key]
-        except KeyError:
-            value = self.compute(text)
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = self.compute(text)
+        with self._lock:
             self._data[key] = value
             if len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
-            return value
+        return value
 
     def __len__(self) -> int:
         return len(self._data)
 
     def clear(self) -> None:
-        self._data.clear()
+        with self._lock:
+            self._data.clear()
 
 
 def _split(text: str) -> list[str]:
@@ -248,6 +255,7 @@ class Analyzer:
         # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
         self.vocabulary: list[str] = []
+        self._packed = pack([])
         self.known: frozenset[str] = frozenset()
         self._correct = DigestCache(self._correct_uncached, 8192)
         self._known_terms: dict[str, str | None] = {}
@@ -273,6 +281,7 @@ class Analyzer:
         known = {w for text in texts for w in self.raw_words(text)}
         self.known = frozenset(known)
         self.vocabulary = sorted(w for w in known if w.isalpha() and len(w) >= 3)
+        self._packed = pack(self.vocabulary)
         self._correct.clear()
         # Terms of the policy's own words, computed once; a visitor's other words each time,
         # so nothing they typed is kept.
@@ -282,8 +291,12 @@ class Analyzer:
         """The known word closest to an unknown one, or None: the cache keeps only words of
         the policy and intents, never the visitor's own."""
         cutoff = 80 if len(word) >= 5 else 85
-        best = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return str(best[0]) if best is not None else None
+        # rapidfuzz's extractOne(scorer=fuzz.ratio, score_cutoff=cutoff), in one compiled call:
+        # the first of the best, if it reaches the cutoff. Words are [a-z0-9]+, so ASCII.
+        pattern = np.frombuffer(word.encode("ascii"), dtype=np.uint8)
+        ratios = kernels.ratios(pattern, *self._packed, 1.0)
+        best = int(np.argmax(ratios))
+        return self.vocabulary[best] if ratios[best] >= cutoff else None
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
@@ -450,6 +463,13 @@ def sort_tokens(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
+def pack(choices: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+    """Strings as `kernels.ratios` takes them: one byte string and where each one starts."""
+    data = "".join(choices).encode("ascii", "replace")
+    starts = np.cumsum([0, *map(len, choices)], dtype=np.int64)
+    return np.frombuffer(data, dtype=np.uint8), starts
+
+
 class FuzzyIndex:
     """fuzzy_scores against fixed choices, with the choices' tokens sorted once.
 
@@ -469,8 +489,7 @@ class FuzzyIndex:
         )
         self._sorted = list(unique)
         self._ascii = all(c.isascii() for c in self._sorted)
-        self._bytes = np.frombuffer("".join(self._sorted).encode("ascii", "replace"), np.uint8)
-        self._starts = np.cumsum([0, *map(len, self._sorted)], dtype=np.int64)
+        self._packed = pack(self._sorted)
 
     def scores(self, query: str) -> Floats:
         if not self.choices or not query:
@@ -478,7 +497,7 @@ class FuzzyIndex:
         text = sort_tokens(query)
         if self._ascii and text.isascii():
             pattern = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-            return np.asarray(kernels.ratios(pattern, self._bytes, self._starts)[self._of])
+            return np.asarray(kernels.ratios(pattern, *self._packed, 100.0)[self._of])
         matrix = process.cdist([text], self._sorted, scorer=fuzz.ratio, dtype=np.float64)
         return np.asarray(matrix[0][self._of], dtype=np.float64) / 100.0
 

@@ -3,8 +3,8 @@ even for requests so malformed that aiohttp answers them before any middleware r
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -33,7 +33,13 @@ def request_id(sent: str | None) -> str:
     """The client's id if it is short and plain, else a fresh one (never echo arbitrary text)."""
     if sent is not None and _SANE_ID.fullmatch(sent):
         return sent
-    return uuid.uuid4().hex
+    return _new_id()
+
+
+def _new_id() -> str:
+    """32 random hex digits, like a UUID4's hex without its version bits; a quarter of the
+    cost of building a UUID object per request."""
+    return os.urandom(16).hex()
 
 
 def security_headers(response: StreamResponse, path: str) -> None:
@@ -88,7 +94,7 @@ def _problem_handle_error(
     except ValueError:
         status = 400
     problem = problem_response(status, detail)
-    problem.headers[REQUEST_ID] = uuid.uuid4().hex
+    problem.headers[REQUEST_ID] = _new_id()
     security_headers(problem, "")
     problem.force_close()
     return problem

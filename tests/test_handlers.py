@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+
+from qa_service.answering import Answer, Engine
+from qa_service.app import create_app
+from qa_service.config import Settings
+from qa_service.handlers import INLINE_CHARS
 
 Client = TestClient[web.Request, web.Application]
 
@@ -132,3 +138,39 @@ async def test_other_errors_are_problems(
     assert body["status"] == status
     if status == 405:
         assert "Allow" in resp.headers
+
+
+async def test_long_questions_are_matched_off_the_event_loop(
+    engine: Engine, aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short question is answered in the request's own thread; a long one, which may hold
+    a hundred unknown words to correct, in the matcher thread, while the loop serves others."""
+    threads: list[str] = []
+    answer = engine.answer
+
+    def spy(question: str) -> Answer:
+        threads.append(threading.current_thread().name)
+        return answer(question)
+
+    monkeypatch.setattr(engine, "answer", spy)
+    client = await aiohttp_client(create_app(Settings(rate_limit=0), engine=engine))
+    short = "do you sell my email?"
+    long = (
+        "I would like to know, before I sign up for your email marketing service, whether "
+        "you ever sell or rent my email address to other companies?"
+    )
+    assert len(short) <= INLINE_CHARS < len(long) <= Settings().max_question_chars
+    bodies = []
+    for question in (short, long):
+        resp = await client.post("/api/v1/ask", json={"question": question})
+        assert resp.status == 200
+        bodies.append(await resp.json())
+    assert threads[0] == threading.current_thread().name
+    assert threads[1].startswith("policy-qa-match")
+    assert bodies[0]["status"] == bodies[1]["status"] == "answered"
+    cited = [[c["clause_id"] for c in body["citations"]] for body in bodies]
+    assert cited[0] == cited[1] == ["we-have-a-strict-policy-d1f494"]
+
+    hits = await client.get("/api/v1/search", params={"q": "cookies " * 20})
+    assert hits.status == 200
+    assert (await hits.json())["results"]

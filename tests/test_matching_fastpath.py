@@ -21,6 +21,7 @@ from qa_service.matching import (
     count,
     fuzzy_scores,
     ngrams,
+    pack,
     top,
 )
 
@@ -205,16 +206,15 @@ def test_ratios_are_rapidfuzz_ratio_to_the_bit(size: int) -> None:
     several (carries between words), for empty and unequal choices."""
     rng = random.Random(size)
     choices = ["", "a", *(_random_text(rng, rng.randrange(1, 200)) for _ in range(300))]
-    buffer = np.frombuffer("".join(choices).encode(), dtype=np.uint8)
-    starts = np.cumsum([0, *map(len, choices)], dtype=np.int64)
+    packed = pack(choices)
     for _ in range(5):
         query = _random_text(rng, size)
         pattern = np.frombuffer(query.encode(), dtype=np.uint8)
         expected = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.float64)[0] / 100
-        compiled = kernels.ratios(pattern, buffer, starts)
+        compiled = kernels.ratios(pattern, *packed, 100.0)
         assert np.array_equal(compiled, expected)
         with np.errstate(over="ignore"):  # uint64 additions wrap by design
-            assert np.array_equal(kernels._ratios(pattern, buffer, starts), expected)
+            assert np.array_equal(kernels._ratios(pattern, *packed, 100.0), expected)
     assert expected.min() < 1.0
 
 
@@ -223,3 +223,20 @@ def test_fuzzy_index_falls_back_to_rapidfuzz_beyond_ascii() -> None:
     index = FuzzyIndex(choices)
     for query in ["personal data", "données", "cookie"]:
         assert np.array_equal(index.scores(query), fuzzy_scores(query, choices))
+
+
+def test_typo_correction_is_rapidfuzz_extract_one(engine: Engine) -> None:
+    """The compiled correction picks what rapidfuzz's extractOne picks, cutoffs included."""
+    analyzer = engine.analyzer
+    rng = random.Random(11)
+    words = [w for w in analyzer.vocabulary if len(w) >= 4]
+    typos = [_typo(w, rng) for w in rng.sample(words, 300)]
+    typos += ["".join(rng.choice("abcdefghij") for _ in range(n)) for n in list(range(4, 12)) * 10]
+    corrected = 0
+    for typo in typos:
+        cutoff = 80 if len(typo) >= 5 else 85
+        best = process.extractOne(typo, analyzer.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+        expected = best[0] if best is not None else None
+        assert analyzer._correct_uncached(typo) == expected, typo
+        corrected += expected is not None
+    assert 100 < corrected < len(typos)
