@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
-from qa_service import cors, handlers, lifecycle, pages, ratelimit, reloading, security
+from qa_service import cors, handlers, lifecycle, matcher, pages, ratelimit, reloading, security
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.errors import Problem, problem_response
@@ -62,7 +62,7 @@ def create_app(
     )
     app[handlers.SETTINGS] = settings
     app[handlers.ENGINE] = handlers.EngineRef(engine or Engine.from_settings(settings))
-    app.cleanup_ctx.append(handlers.matcher)
+    app.cleanup_ctx.append(matcher.setup)
     ratelimit.setup(app, settings)
     reloading.setup(app)
     lifecycle.setup(app)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
 
@@ -17,13 +14,12 @@ from qa_service.answering import Answer, Engine, SearchHit
 from qa_service.config import Settings
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.errors import Problem
+from qa_service.matcher import MATCHER
 from qa_service.openapi import spec
 from qa_service.redact import redact
 from qa_service.visible import blank
 
 log = logging.getLogger("qa_service")
-
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -36,26 +32,6 @@ class EngineRef:
 
 ENGINE = web.AppKey("engine", EngineRef)
 SETTINGS = web.AppKey("settings", Settings)
-MATCHER = web.AppKey("matcher", ThreadPoolExecutor)
-
-# Questions up to this long are matched on the event loop: a fraction of a millisecond, and
-# about a millisecond even when every word is an unknown one to correct. Longer ones (up to
-# max_question_chars) are matched in a worker thread, so they never hold up other requests;
-# the compiled kernels release the GIL while they run.
-INLINE_CHARS = 120
-
-
-async def matcher(app: web.Application) -> AsyncIterator[None]:
-    """A cleanup context: the thread that matches long questions, for the app's lifetime."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-qa-match") as pool:
-        app[MATCHER] = pool
-        yield
-
-
-async def _matched(request: web.Request, text: str, match: Callable[[str], T]) -> T:
-    if len(text) <= INLINE_CHARS:
-        return match(text)
-    return await asyncio.get_running_loop().run_in_executor(request.app[MATCHER], match, text)
 
 
 # --- serialisation (shared with the CLI's --json) -------------------------------------------
@@ -168,7 +144,7 @@ async def _question(request: web.Request) -> str:
 
 async def ask(request: web.Request) -> web.Response:
     question = await _question(request)
-    answer = await _matched(request, question, request.app[ENGINE].engine.answer)
+    answer = await request.app[MATCHER].run(request.app[ENGINE].engine.answer, question)
     if request.app[SETTINGS].log_questions:  # opt-in, and redacted (the log filter redacts too)
         log.info("question (%s, %s): %s", answer.status, answer.intent, redact(question))
     return web.json_response(answer_json(answer), dumps=_dumps)
@@ -193,7 +169,7 @@ async def search(request: web.Request) -> web.Response:
         raise Problem(422, "'prefix' must be true or false.")
     engine = request.app[ENGINE].engine
     prefix = raw_prefix in {"true", "1"}
-    hits = await _matched(request, query, lambda q: engine.search(q, limit, prefix=prefix))
+    hits = await request.app[MATCHER].run(lambda q: engine.search(q, limit, prefix=prefix), query)
     return web.json_response(hits_json(query, hits), dumps=_dumps)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -10,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from qa_service.answering import Answer, Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
-from qa_service.handlers import INLINE_CHARS
+from qa_service.matcher import INLINE_CHARS
 
 Client = TestClient[web.Request, web.Application]
 
@@ -174,3 +175,26 @@ async def test_long_questions_are_matched_off_the_event_loop(
     hits = await client.get("/api/v1/search", params={"q": "cookies " * 20})
     assert hits.status == 200
     assert (await hits.json())["results"]
+
+
+async def test_a_failing_question_fails_alone_as_a_problem(
+    engine: Engine, aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = engine.answer
+
+    def spy(question: str) -> Answer:
+        if question == "boom":
+            raise RuntimeError("the engine failed")
+        return answer(question)
+
+    monkeypatch.setattr(engine, "answer", spy)
+    client = await aiohttp_client(create_app(Settings(rate_limit=0), engine=engine))
+    questions = ["do you sell my email?", "boom", "hello"]
+    replies = await asyncio.gather(
+        *(client.post("/api/v1/ask", json={"question": q}) for q in questions)
+    )
+    bodies = [await r.json() for r in replies]
+    assert [r.status for r in replies] == [200, 500, 200]
+    assert bodies[1]["title"] == "Internal Server Error"
+    assert "engine failed" not in str(bodies[1])
+    assert [bodies[0]["status"], bodies[2]["status"]] == ["answered", "smalltalk"]
