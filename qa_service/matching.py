@@ -406,7 +406,7 @@ class ScoreBank:
         # Each index's features to their columns in the shared matrix.
         self.vocabularies = [
             {f: j + offset for f, j in i.vocabulary.items()}
-            for i, offset in zip(indexes, offsets, strict=False)
+            for i, offset in zip(indexes, offsets[:-1], strict=True)
         ]
         postings = np.cumsum([0, *(i._indptr[-1] for i in indexes)]).tolist()
         self._indptr = np.concatenate(
