@@ -29,6 +29,8 @@ from qa_service.matching import (
     char_ngrams,
     fold,
     ngrams,
+    pack,
+    sort_tokens,
     top,
 )
 
@@ -216,9 +218,10 @@ class Engine:
         # Other words recur too (names, typos no known word is near); their columns are kept
         # under a digest of the word, so the cache holds numbers, not what was typed.
         self._other_char_columns = DigestCache(self._char_columns_of, 8192)
-        # The first question compiles the kernels (or loads them from numba's cache): here,
-        # not on a visitor's request.
+        # The first question compiles the kernels (or loads them from numba's cache), and so
+        # does the first typo: here, not on a visitor's request.
         self._signals("privacy")
+        kernels.ratios(np.frombuffer(b"privasy", dtype=np.uint8), *pack(["privacy"]), 1.0)
 
     def _char_columns_of(self, word: str) -> tuple[int, ...]:
         return tuple(self._bank.columns(2, char_ngrams([word])))
@@ -326,28 +329,34 @@ class Engine:
         columns += bank.columns(3, features)
         bounds.append(len(columns))
         clause_scores, word_scores, char_scores, pool_scores = bank.scores(columns, bounds)
-        # An answer intent's best example, plus support when retrieval finds its clause too.
+        # An intent gains when the question says one of its cue phrases ("how long").
+        words = query.words
+        said: set[int] = set()
+        cues_said = np.zeros(len(self.routes), dtype=np.int64)
+        for i, word in enumerate(words):
+            for k, n, cue in self._cues.get(word, ()):
+                if k not in said and words[i : i + len(cue)] == cue:
+                    said.add(k)
+                    cues_said[n] += 1
+        # An answer intent gains when retrieval finds its clause too.
+        fuzzy = self.example_fuzzy
         intent_scores = kernels.intent_scores(
             word_scores,
             char_scores,
-            self.example_fuzzy.scores(query.text),
+            np.frombuffer(sort_tokens(query.text).encode("ascii"), dtype=np.uint8),
+            *fuzzy.packed,
+            fuzzy.choice_of,
             self._owner_starts,
             self._owners,
-            len(self.routes),
             clause_scores,
             self._supported,
             self._supported_starts,
             self._supported_clauses,
             self.thresholds.support,
+            cues_said,
+            self.thresholds.cue,
+            self._bar,
         )
-        # An intent gains when the question says one of its cue phrases ("how long").
-        words = query.words
-        said: set[int] = set()
-        for i, word in enumerate(words):
-            for k, n, cue in self._cues.get(word, ()):
-                if k not in said and words[i : i + len(cue)] == cue:
-                    said.add(k)
-                    intent_scores[n] += self.thresholds.cue
         terms = query.terms
         domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
         return _Signals(query, clause_scores, intent_scores, domain, pool_scores)

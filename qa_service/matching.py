@@ -483,13 +483,13 @@ class FuzzyIndex:
         self.choices = list(choices)
         # Examples that sort to the same tokens are scored once.
         unique: dict[str, int] = {}
-        self._of = np.asarray(
+        self.choice_of = np.asarray(
             [unique.setdefault(sort_tokens(c), len(unique)) for c in self.choices],
             dtype=np.int64,
         )
         self._sorted = list(unique)
         self._ascii = all(c.isascii() for c in self._sorted)
-        self._packed = pack(self._sorted)
+        self.packed = pack(self._sorted)
 
     def scores(self, query: str) -> Floats:
         if not self.choices or not query:
@@ -497,9 +497,9 @@ class FuzzyIndex:
         text = sort_tokens(query)
         if self._ascii and text.isascii():
             pattern = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-            return np.asarray(kernels.ratios(pattern, *self._packed, 100.0)[self._of])
+            return np.asarray(kernels.ratios(pattern, *self.packed, 100.0)[self.choice_of])
         matrix = process.cdist([text], self._sorted, scorer=fuzz.ratio, dtype=np.float64)
-        return np.asarray(matrix[0][self._of], dtype=np.float64) / 100.0
+        return np.asarray(matrix[0][self.choice_of], dtype=np.float64) / 100.0
 
 
 @dataclass(frozen=True, slots=True)

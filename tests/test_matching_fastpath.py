@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from qa_service.matching import (
     fuzzy_scores,
     ngrams,
     pack,
+    sort_tokens,
     top,
 )
 
@@ -180,20 +182,69 @@ def test_compiled_kernels_are_their_python_source(engine: Engine) -> None:
         assert compiled.any() or not columns
 
         clauses, words, chars, _ = bank.scores(columns, bounds)
+        fuzzy = engine.example_fuzzy
         blend = (
             words,
             chars,
-            engine.example_fuzzy.scores(query.text),
+            np.frombuffer(sort_tokens(query.text).encode(), dtype=np.uint8),
+            *fuzzy.packed,
+            fuzzy.choice_of,
             engine._owner_starts,
             engine._owners,
-            len(engine.routes),
             clauses,
             engine._supported,
             engine._supported_starts,
             engine._supported_clauses,
             0.5,
+            np.arange(len(engine.routes), dtype=np.int64) % 3,  # cues said
+            0.25,
+            engine._bar,
         )
-        assert np.array_equal(kernels.intent_scores(*blend), kernels._intent_scores(*blend))
+        with np.errstate(over="ignore"):  # uint64 additions wrap by design
+            assert np.array_equal(kernels.intent_scores(*blend), kernels._intent_scores(*blend))
+
+
+def test_intent_scores_skip_only_what_cannot_change_a_decision(engine: Engine) -> None:
+    """Intent scores computed with every example's fuzzy ratio (rapidfuzz's, in numpy), and
+    the kernel's, which computes a ratio only where it can matter: the same intents pass
+    their bars with the same scores, the nearest miss is the same, and every skipped score
+    is below the exact one."""
+    bars = engine._bar
+    skipped = 0
+    for text in [*_texts(engine), *(f"{q} please, quickly" for q in QUESTIONS)]:
+        signals = engine._signals(text)
+        query = signals.query
+        bank = engine._bank
+        columns: list[int] = []
+        bounds = [0]
+        for k in range(4):
+            if k == 2:
+                columns += [j for word in query.words for j in engine._char_columns(word)]
+            else:
+                columns += bank.columns(k, query.features)
+            bounds.append(len(columns))
+        clauses, words, chars, _ = bank.scores(columns, bounds)
+        per_example = (
+            0.45 * words + 0.30 * chars + 0.25 * fuzzy_scores(query.text, engine._example_texts)
+        )
+        exact = np.zeros(len(engine.routes))
+        np.maximum.at(exact, engine._example_owner, per_example)
+        for n, route in enumerate(engine.routes):
+            cited = [c.position - 1 for c in route.clauses]
+            if route.intent.kind == "answer" and cited:
+                exact[n] += engine.thresholds.support * clauses[cited].max()
+            for cue in route.intent.cues:  # a cue phrase is said where its words stand alone
+                phrase = re.escape(" ".join(engine.analyzer.raw_words(cue)))
+                if re.search(rf"(?<!\w){phrase}(?!\w)", query.text):
+                    exact[n] += engine.thresholds.cue
+        got = signals.intent_scores
+        passing = exact >= bars
+        assert np.array_equal(got >= bars, passing)
+        assert np.array_equal(got[passing], exact[passing])
+        assert (got / bars).max() == (exact / bars).max()
+        assert (got <= exact).all()
+        skipped += int((got < exact).sum())
+    assert skipped > 0  # the shortcut was taken, and the checks above covered it
 
 
 def _random_text(rng: random.Random, size: int) -> str:
