@@ -456,8 +456,7 @@ class Engine:
         passing: list[int] = np.flatnonzero(scores >= self._bar).tolist()
         if not passing:
             return -1
-        values = dict(zip(passing, scores[passing].tolist(), strict=True))
-        ranked = sorted(passing, key=lambda m: -values[m])  # best first, ties in order
+        ranked = sorted(passing, key=scores.item, reverse=True)  # stable: ties keep order
         n = ranked[0]
         route = self.routes[n]
         if route.intent.kind == "topic" and route.clauses:
