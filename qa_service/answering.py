@@ -315,8 +315,9 @@ class Engine:
         words = self.analyzer.words(question)
         return Query(tuple(words), tuple(self.analyzer.terms(words)), " ".join(words))
 
-    def _signals(self, question: str) -> _Signals:
-        query = self.analyse(question)
+    def _columns(self, query: Query) -> tuple[list[int], list[int]]:
+        """The query's columns in the score bank, index by index (clauses, example words,
+        example character n-grams, suggestion pool), and where each index's run starts."""
         features = query.features
         bank = self._bank
         columns = bank.columns(0, features)
@@ -328,7 +329,12 @@ class Engine:
         bounds.append(len(columns))
         columns += bank.columns(3, features)
         bounds.append(len(columns))
-        clause_scores, word_scores, char_scores, pool_scores = bank.scores(columns, bounds)
+        return columns, bounds
+
+    def _signals(self, question: str) -> _Signals:
+        query = self.analyse(question)
+        scores = self._bank.scores(*self._columns(query))
+        clause_scores, word_scores, char_scores, pool_scores = scores
         # An intent gains when the question says one of its cue phrases ("how long").
         words = query.words
         said: set[int] = set()

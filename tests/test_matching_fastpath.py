@@ -166,14 +166,7 @@ def test_compiled_kernels_are_their_python_source(engine: Engine) -> None:
     bank = engine._bank
     for text in _texts(engine):
         query = engine.analyse(text)
-        columns: list[int] = []
-        bounds = [0]
-        for k in range(4):
-            if k == 2:
-                columns += [j for word in query.words for j in engine._char_columns(word)]
-            else:
-                columns += bank.columns(k, query.features)
-            bounds.append(len(columns))
+        columns, bounds = engine._columns(query)
         scored = (np.asarray(columns, dtype=np.int64), np.asarray(bounds, dtype=np.int64))
         arrays = (bank._indptr, bank._indices, bank._data, bank._idf, TF)
         sizes = (bank._idf.size, bank._rows[-1])
@@ -214,16 +207,7 @@ def test_intent_scores_skip_only_what_cannot_change_a_decision(engine: Engine) -
     for text in [*_texts(engine), *(f"{q} please, quickly" for q in QUESTIONS)]:
         signals = engine._signals(text)
         query = signals.query
-        bank = engine._bank
-        columns: list[int] = []
-        bounds = [0]
-        for k in range(4):
-            if k == 2:
-                columns += [j for word in query.words for j in engine._char_columns(word)]
-            else:
-                columns += bank.columns(k, query.features)
-            bounds.append(len(columns))
-        clauses, words, chars, _ = bank.scores(columns, bounds)
+        clauses, words, chars, _ = engine._bank.scores(*engine._columns(query))
         per_example = (
             0.45 * words + 0.30 * chars + 0.25 * fuzzy_scores(query.text, engine._example_texts)
         )
