@@ -400,7 +400,6 @@ class ScoreBank:
     """
 
     def __init__(self, indexes: Sequence[TermIndex]) -> None:
-        self.indexes = tuple(indexes)
         self._rows = np.cumsum([0, *(i.size for i in indexes)]).tolist()
         offsets = np.cumsum([0, *(len(i.idf) for i in indexes)]).tolist()
         # Each index's features to their columns in the shared matrix.
