@@ -119,30 +119,27 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def peak_rss_mib(pid: int) -> float:
-    """Peak resident memory (VmHWM) of the process and its children, summed."""
+def _summed_mib(pid: int, file: str, field: str) -> float:
+    """A /proc memory field (in kB) of the process and its children, summed, in MiB."""
     total = 0
     for p in _tree(pid):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+            for line in Path(f"/proc/{p}/{file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total / 1024
+
+
+def peak_rss_mib(pid: int) -> float:
+    """Peak resident memory (VmHWM) of the process and its children, summed."""
+    return _summed_mib(pid, "status", "VmHWM:")
 
 
 def pss_mib(pid: int) -> float:
     """Proportional set size of the process and its children: shared pages counted once."""
-    total = 0
-    for p in _tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
+    return _summed_mib(pid, "smaps_rollup", "Pss:")
 
 
 def wrk(port: int, bodies: Path, seconds: int, connections: int, cpus: str | None) -> Load:
