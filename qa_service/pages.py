@@ -18,7 +18,7 @@ from aiohttp import web
 from qa_service.answering import Engine
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.errors import Problem
-from qa_service.handlers import ENGINE, SETTINGS, contact_json
+from qa_service.handlers import ENGINE, SETTINGS, contact_json, json_reply
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -297,7 +297,7 @@ async def widget_js(request: web.Request) -> web.FileResponse:
 
 async def widget_json(request: web.Request) -> web.Response:
     config = widget_config(request.app[ENGINE].engine, request.app[SETTINGS].max_question_chars)
-    return web.json_response(config, headers={"Cache-Control": "public, max-age=60"})
+    return json_reply(config, headers={"Cache-Control": "public, max-age=60"})
 
 
 _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}

@@ -19,7 +19,7 @@ from aiohttp import web
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.errors import Problem, problem_response
-from qa_service.handlers import ENGINE, SETTINGS, EngineRef
+from qa_service.handlers import ENGINE, SETTINGS, EngineRef, json_reply
 
 log = logging.getLogger("qa_service")
 
@@ -124,7 +124,7 @@ async def admin_reload(request: web.Request) -> web.Response:
             f"The new policy was rejected and the previous one is still served. {exc}",
             title="Reload rejected",
         ) from None
-    return web.json_response(
+    return json_reply(
         {
             "status": "reloaded",
             "policy": engine.policy.title,
