@@ -6,13 +6,16 @@ then cheap, read-only and safe to call from any number of requests at once.
 
 from __future__ import annotations
 
+import itertools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from qa_service import kernels
 from qa_service.config import Settings
@@ -30,7 +33,6 @@ from qa_service.matching import (
     fold,
     ngrams,
     pack,
-    sort_tokens,
     top,
 )
 
@@ -85,6 +87,25 @@ class SearchHit:
 class _Route:
     intent: Intent
     clauses: tuple[Clause, ...] = ()  # for answer intents and covered topics
+
+
+_NONE = array("q")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What scoring needs of one word of a question."""
+
+    term: str | None
+    columns: array[int]  # its term's columns in the score bank, then its character n-grams'
+    domain: bool  # its term is one a privacy policy would use
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    query: Query
+    columns: npt.NDArray[np.int64]  # in the score bank, every index's
+    domain: float  # share of the terms a privacy policy would use
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,23 +233,37 @@ class Engine:
         self._bank = ScoreBank(
             [self.clause_index, self.example_words, self.example_chars, self.pool_index]
         )
-        self._known_char_columns = {
-            word: self._char_columns_of(word) for word in self.analyzer.known
+        # What scoring needs of each of the policy's own words, looked up once: visitors
+        # mostly reuse them. Other words recur too (names, typos no known word is near);
+        # their character n-gram columns are kept under a digest of the word, so the cache
+        # holds numbers, not what was typed.
+        vocabularies = [self._bank.vocabularies[k] for k in (0, 1, 3)]  # word features
+        self._unigrams = {
+            f: array("q", [j for v in vocabularies if (j := v.get(f)) is not None])
+            for f in set().union(*vocabularies)
         }
-        # Other words recur too (names, typos no known word is near); their columns are kept
-        # under a digest of the word, so the cache holds numbers, not what was typed.
-        self._other_char_columns = DigestCache(self._char_columns_of, 8192)
+        self._bigrams = {f: a for f, a in self._unigrams.items() if " " in f}
+        self._other_chars = DigestCache(self._char_columns, 8192)
+        self._known_words = {
+            word: self._word_of(word, self._char_columns(word)) for word in self.analyzer.known
+        }
         # The first question compiles the kernels (or loads them from numba's cache), and so
         # does the first typo: here, not on a visitor's request.
         self._signals("privacy")
         kernels.ratios(np.frombuffer(b"privasy", dtype=np.uint8), *pack(["privacy"]), 1.0)
 
-    def _char_columns_of(self, word: str) -> tuple[int, ...]:
-        return tuple(self._bank.columns(2, char_ngrams([word])))
+    def _char_columns(self, word: str) -> array[int]:
+        return array("q", self._bank.columns(2, char_ngrams([word])))
 
-    def _char_columns(self, word: str) -> tuple[int, ...]:
-        columns = self._known_char_columns.get(word)
-        return columns if columns is not None else self._other_char_columns(word)
+    def _word_of(self, word: str, chars: array[int]) -> _Word:
+        term = self.analyzer.term(word)
+        if term is None:
+            return _Word(None, chars, False)
+        return _Word(term, self._unigrams.get(term, _NONE) + chars, term in self.domain_terms)
+
+    def _word(self, word: str) -> _Word:
+        found = self._known_words.get(word)
+        return found if found is not None else self._word_of(word, self._other_chars(word))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
@@ -315,26 +350,28 @@ class Engine:
         words = self.analyzer.words(question)
         return Query(tuple(words), tuple(self.analyzer.terms(words)), " ".join(words))
 
-    def _columns(self, query: Query) -> tuple[list[int], list[int]]:
-        """The query's columns in the score bank, index by index (clauses, example words,
-        example character n-grams, suggestion pool), and where each index's run starts."""
-        features = query.features
-        bank = self._bank
-        columns = bank.columns(0, features)
-        bounds = [0, len(columns)]
-        columns += bank.columns(1, features)
-        bounds.append(len(columns))
-        for word in query.words:
-            columns += self._char_columns(word)
-        bounds.append(len(columns))
-        columns += bank.columns(3, features)
-        bounds.append(len(columns))
-        return columns, bounds
+    def _read(self, question: str) -> _Read:
+        """The question's words and terms, and its columns in the score bank: each word's
+        term and character n-grams, then each pair of terms."""
+        words = self.analyzer.words(question)
+        read = [self._word(w) for w in words]
+        terms = [r.term for r in read if r.term is not None]
+        columns = array("q")
+        for r in read:
+            columns += r.columns
+        bigrams = self._bigrams
+        for a, b in itertools.pairwise(terms):
+            pair = bigrams.get(f"{a} {b}")
+            if pair is not None:
+                columns += pair
+        domain = sum([r.domain for r in read]) / len(terms) if terms else 0.0
+        query = Query(tuple(words), tuple(terms), " ".join(words))
+        return _Read(query, np.frombuffer(columns, dtype=np.int64), domain)
 
     def _signals(self, question: str) -> _Signals:
-        query = self.analyse(question)
-        scores = self._bank.scores(*self._columns(query))
-        clause_scores, word_scores, char_scores, pool_scores = scores
+        read = self._read(question)
+        query = read.query
+        clause_scores, word_scores, char_scores, pool_scores = self._bank.scores(read.columns)
         # An intent gains when the question says one of its cue phrases ("how long").
         words = query.words
         said: set[int] = set()
@@ -349,7 +386,7 @@ class Engine:
         intent_scores = kernels.intent_scores(
             word_scores,
             char_scores,
-            np.frombuffer(sort_tokens(query.text).encode("ascii"), dtype=np.uint8),
+            np.frombuffer(" ".join(sorted(words)).encode("ascii"), dtype=np.uint8),
             *fuzzy.packed,
             fuzzy.choice_of,
             self._owner_starts,
@@ -363,9 +400,7 @@ class Engine:
             self.thresholds.cue,
             self._bar,
         )
-        terms = query.terms
-        domain = sum(t in self.domain_terms for t in terms) / len(terms) if terms else 0.0
-        return _Signals(query, clause_scores, intent_scores, domain, pool_scores)
+        return _Signals(query, clause_scores, intent_scores, read.domain, pool_scores)
 
     # --- answering -----------------------------------------------------------------------------
 

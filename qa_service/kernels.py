@@ -29,34 +29,37 @@ Table = npt.NDArray[np.uint64]  # (words, 256)
 
 def _score_bank(
     columns: Ints,
-    bounds: Ints,
+    offsets: Ints,
     indptr: Ints,
     indices: Ints,
     data: Floats,
     idf: Floats,
     tf: Floats,
-    n_columns: int,
     n_rows: int,
 ) -> Floats:
     """TF-IDF cosine scores of one query against several indexes stored as one CSC matrix.
 
-    `columns[bounds[k]:bounds[k + 1]]` are the query's feature columns in index k, repeats
-    kept; each index's columns and rows are disjoint ranges of the shared matrix. The query
-    vector of each index is weighed as scikit-learn's TfidfVectorizer does (sublinear tf
-    from the `tf` table, idf, l2 norm), and its scores are the sums over its columns' postings.
+    Index k owns columns `offsets[k]` to `offsets[k + 1]`, and its own range of rows;
+    `columns` are the query's feature columns in every index, repeats kept, each index's in
+    its order of features. The query vector of each index is weighed as scikit-learn's
+    TfidfVectorizer does (sublinear tf from the `tf` table, idf, l2 norm), and its scores are
+    the sums over its columns' postings.
     """
     out = np.zeros(n_rows, dtype=np.float64)
-    counts = np.zeros(n_columns, dtype=np.int64)
+    counts = np.zeros(offsets[-1], dtype=np.int64)
     order = np.empty(columns.size, dtype=np.int64)
     weights = np.empty(columns.size, dtype=np.float64)
-    for k in range(bounds.size - 1):
+    for k in range(offsets.size - 1):
+        lo = offsets[k]
+        hi = offsets[k + 1]
         m = 0
-        for i in range(bounds[k], bounds[k + 1]):
+        for i in range(columns.size):
             j = columns[i]
-            if counts[j] == 0:
-                order[m] = j
-                m += 1
-            counts[j] += 1
+            if lo <= j < hi:
+                if counts[j] == 0:
+                    order[m] = j
+                    m += 1
+                counts[j] += 1
         norm = 0.0
         for i in range(m):
             j = order[i]

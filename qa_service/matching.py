@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from qa_service import kernels
 
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 # English function words. Deliberately short: words such as "not", "keep", "long" and
 # "call" carry meaning in privacy questions, unlike in general-purpose stop lists.
@@ -312,6 +313,11 @@ class Analyzer:
         terms = (known[w] if w in known else self._term(w) for w in words)
         return [t for t in terms if t is not None]
 
+    def term(self, word: str) -> str | None:
+        """The word's index term, or None for a stop word."""
+        known = self._known_terms
+        return known[word] if word in known else self._term(word)
+
     def _term(self, word: str) -> str | None:
         if word in STOPWORDS:
             return None
@@ -369,17 +375,9 @@ class TermIndex:
 
     def scores(self, features: Sequence[str]) -> Floats:
         columns = np.asarray(self.columns(features), dtype=np.int64)
-        bounds = np.asarray([0, columns.size], dtype=np.int64)
+        offsets = np.asarray([0, self.idf.size], dtype=np.int64)
         return kernels.score_bank(
-            columns,
-            bounds,
-            self._indptr,
-            self._indices,
-            self._data,
-            self.idf,
-            TF,
-            self.idf.size,
-            self.size,
+            columns, offsets, self._indptr, self._indices, self._data, self.idf, TF, self.size
         )
 
 
@@ -402,6 +400,7 @@ class ScoreBank:
     def __init__(self, indexes: Sequence[TermIndex]) -> None:
         self._rows = np.cumsum([0, *(i.size for i in indexes)]).tolist()
         offsets = np.cumsum([0, *(len(i.idf) for i in indexes)]).tolist()
+        self._offsets: Ints = np.asarray(offsets, dtype=np.int64)
         # Each index's features to their columns in the shared matrix.
         self.vocabularies = [
             {f: j + offset for f, j in i.vocabulary.items()}
@@ -422,18 +421,17 @@ class ScoreBank:
         vocabulary = self.vocabularies[k]
         return [j for f in features if (j := vocabulary.get(f)) is not None]
 
-    def scores(self, columns: Sequence[int], bounds: Sequence[int]) -> list[Floats]:
-        """Every index's scores, given the query's shared columns, index k's being
-        `columns[bounds[k]:bounds[k + 1]]`."""
+    def scores(self, columns: Ints) -> list[Floats]:
+        """Every index's scores, given the query's shared columns: index k's are those in
+        its range, in its order of features."""
         out = kernels.score_bank(
-            np.asarray(columns, dtype=np.int64),
-            np.asarray(bounds, dtype=np.int64),
+            columns,
+            self._offsets,
             self._indptr,
             self._indices,
             self._data,
             self._idf,
             TF,
-            self._idf.size,
             self._rows[-1],
         )
         return [out[lo:hi] for lo, hi in itertools.pairwise(self._rows)]

@@ -35,7 +35,7 @@ def test_caches_keep_no_visitor_text(uncached: Engine) -> None:
     question = "my card 4111 1111 1111 1111 and jane.doe@example.com and 555-0100, sell my emial?"
     cached.answer(question)
     held = repr(vars(cached._cached)) + repr(vars(cached.analyzer._correct))
-    held += repr(list(cached.analyzer._known_terms)) + repr(list(cached._known_char_columns))
+    held += repr(list(cached.analyzer._known_terms)) + repr(list(cached._known_words))
     for secret in ("4111", "jane", "example.com", "555", "0100", "emial", "card 4111"):
         assert secret not in held
 

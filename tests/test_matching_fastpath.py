@@ -137,21 +137,26 @@ def test_score_bank_is_each_index_to_the_bit(engine: Engine) -> None:
     for words, chars in zip(corpora["words"][1], corpora["chars"][1], strict=True):
         queries = [words, chars, words]
         columns: list[int] = []
-        bounds = [0]
         for k, query in enumerate(queries):
             columns += bank.columns(k, query)
-            bounds.append(len(columns))
-        got = bank.scores(columns, bounds)
+        got = bank.scores(np.asarray(columns, dtype=np.int64))
         for index, query, scores in zip(indexes, queries, got, strict=True):
             assert np.array_equal(scores, index.scores(query))
 
 
-def test_word_by_word_character_columns_are_the_whole_questions(engine: Engine) -> None:
+def test_word_by_word_columns_are_the_whole_questions(engine: Engine) -> None:
+    """The columns gathered word by word, and pair by pair, are each index's columns of the
+    whole question's features, in the same order."""
     bank = engine._bank
-    for text in _texts(engine):
-        words = engine.analyse(text).words
-        by_word = [j for word in words for j in engine._char_columns(word)]
-        assert by_word == bank.columns(2, char_ngrams(words))
+    for text in [*_texts(engine), "Wie lange speichern Sie meine Daten?", "ok ok ok 42"]:
+        read = engine._read(text)
+        query = engine.analyse(text)
+        assert read.query == query
+        for k, features in enumerate(
+            [query.features, query.features, char_ngrams(query.words), query.features]
+        ):
+            lo, hi = bank._offsets[k], bank._offsets[k + 1]
+            assert [j for j in read.columns.tolist() if lo <= j < hi] == bank.columns(k, features)
 
 
 def test_count_keeps_first_occurrence_order() -> None:
@@ -165,16 +170,14 @@ def test_compiled_kernels_are_their_python_source(engine: Engine) -> None:
     """numba compiles the same arithmetic the Python source does, to the bit."""
     bank = engine._bank
     for text in _texts(engine):
-        query = engine.analyse(text)
-        columns, bounds = engine._columns(query)
-        scored = (np.asarray(columns, dtype=np.int64), np.asarray(bounds, dtype=np.int64))
-        arrays = (bank._indptr, bank._indices, bank._data, bank._idf, TF)
-        sizes = (bank._idf.size, bank._rows[-1])
-        compiled = kernels.score_bank(*scored, *arrays, *sizes)
-        assert np.array_equal(compiled, kernels._score_bank(*scored, *arrays, *sizes))
-        assert compiled.any() or not columns
+        read = engine._read(text)
+        query = read.query
+        arrays = (bank._offsets, bank._indptr, bank._indices, bank._data, bank._idf, TF)
+        compiled = kernels.score_bank(read.columns, *arrays, bank._rows[-1])
+        assert np.array_equal(compiled, kernels._score_bank(read.columns, *arrays, bank._rows[-1]))
+        assert compiled.any() or not read.columns.size
 
-        clauses, words, chars, _ = bank.scores(columns, bounds)
+        clauses, words, chars, _ = bank.scores(read.columns)
         fuzzy = engine.example_fuzzy
         blend = (
             words,
@@ -207,7 +210,7 @@ def test_intent_scores_skip_only_what_cannot_change_a_decision(engine: Engine) -
     for text in [*_texts(engine), *(f"{q} please, quickly" for q in QUESTIONS)]:
         signals = engine._signals(text)
         query = signals.query
-        clauses, words, chars, _ = engine._bank.scores(*engine._columns(query))
+        clauses, words, chars, _ = engine._bank.scores(engine._read(text).columns)
         per_example = (
             0.45 * words + 0.30 * chars + 0.25 * fuzzy_scores(query.text, engine._example_texts)
         )
