@@ -494,7 +494,7 @@ class Engine:
     def _best_route(self, scores: Floats) -> int:
         """The best intent. A generic topic yields to a curated answer that also matches and
         cites one of the topic's clauses: that intent was written for this very policy."""
-        passing: list[int] = np.flatnonzero(scores >= self._bar).tolist()
+        passing: list[int] = (scores >= self._bar).nonzero()[0].tolist()
         if not passing:
             return -1
         ranked = sorted(passing, key=scores.item, reverse=True)  # stable: ties keep order

@@ -53,7 +53,7 @@ def create_app(
         middlewares=[
             security.middleware,
             lifecycle.middleware,
-            ratelimit.middleware,
+            *([ratelimit.middleware] if settings.rate_limit > 0 else []),
             problem_middleware,
         ],
         client_max_size=settings.max_body_bytes,

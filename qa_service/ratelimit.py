@@ -143,8 +143,8 @@ def setup(app: web.Application, settings: Settings) -> None:
 async def middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[StreamResponse]]
 ) -> StreamResponse:
-    limiter = request.app.get(LIMITER)
-    if limiter is None or not request.path.startswith(LIMITED):
+    limiter = request.app[LIMITER]  # the app has this middleware only when it has a limiter
+    if not request.path.startswith(LIMITED):
         return await handler(request)
     client = client_address(request.remote, request.headers.get("X-Forwarded-For"), limiter.trusted)
     decision = limiter.hit(client)
