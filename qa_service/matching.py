@@ -301,12 +301,14 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
-        return [
-            self._correct(w) or w
-            if w not in self.known and w.isalpha() and len(w) >= 4 and self.vocabulary
-            else w
-            for w in self.raw_words(text)
-        ]
+        known = self.known
+        return [w if w in known else self.corrected(w) for w in self.raw_words(text)]
+
+    def corrected(self, word: str) -> str:
+        """An unknown word's closest known spelling, if one is close enough."""
+        if word.isalpha() and len(word) >= 4 and self.vocabulary:
+            return self._correct(word) or word
+        return word
 
     def terms(self, words: Sequence[str]) -> list[str]:
         known = self._known_terms
