@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 
 from aiohttp import web
 
-from qa_service.redact import AccessLogger  # the same line as run.py, engine not loaded
+# The same logging and access line as run.py (the engine not loaded).
+from qa_service.redact import AccessLogger, configure_logging
 from qa_service.workers import serve
 
 
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     if args.workers > 1:
         serve(create_app, args.host, args.port, args.workers, access_log_class=AccessLogger)
         return

@@ -160,9 +160,9 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
 
     from qa_service import handlers, lifecycle, reloading
     from qa_service.app import create_app
-    from qa_service.redact import AccessLogger, install_redaction
+    from qa_service.redact import AccessLogger, configure_logging, install_redaction
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     install_redaction(*logging.getLogger().handlers)
     log.info(
         "serving %r (%d clauses, %d intents) on http://%s:%d/",

@@ -132,6 +132,16 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def configure_logging() -> None:
+    """INFO and up to stderr, a line per record. Records skip gathering the thread, process
+    and multiprocessing names, which the format does not show (about 1 us an access line)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+
+
 def install_redaction(*handlers: logging.Handler) -> None:
     """Adds the filter to the LOGGERS and to the given handlers, once each."""
     targets: list[logging.Filterer] = [logging.getLogger(name) for name in LOGGERS]
