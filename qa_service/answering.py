@@ -33,6 +33,7 @@ from qa_service.matching import (
     fold,
     ngrams,
     pack,
+    sort_tokens,
     top,
 )
 
@@ -89,7 +90,7 @@ class _Route:
     clauses: tuple[Clause, ...] = ()  # for answer intents and covered topics
 
 
-_NONE = array("q")
+_NO_COLUMNS = array("q")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,12 +238,12 @@ class Engine:
         # mostly reuse them. Other words recur too (names, typos no known word is near);
         # their character n-gram columns are kept under a digest of the word, so the cache
         # holds numbers, not what was typed.
-        vocabularies = [self._bank.vocabularies[k] for k in (0, 1, 3)]  # word features
-        self._unigrams = {
+        # A term's or a pair of terms' columns in the word indexes (a term has no space).
+        vocabularies = [self._bank.vocabularies[k] for k in (0, 1, 3)]
+        self._feature_columns = {
             f: array("q", [j for v in vocabularies if (j := v.get(f)) is not None])
             for f in set().union(*vocabularies)
         }
-        self._bigrams = {f: a for f, a in self._unigrams.items() if " " in f}
         self._other_chars = DigestCache(self._char_columns, 8192)
         self._known_words = {
             word: self._word_of(word, self._char_columns(word)) for word in self.analyzer.known
@@ -259,7 +260,8 @@ class Engine:
         term = self.analyzer.term(word)
         if term is None:
             return _Word(None, chars, False)
-        return _Word(term, self._unigrams.get(term, _NONE) + chars, term in self.domain_terms)
+        columns = self._feature_columns.get(term, _NO_COLUMNS) + chars
+        return _Word(term, columns, term in self.domain_terms)
 
     def _word(self, word: str) -> _Word:
         found = self._known_words.get(word)
@@ -367,9 +369,9 @@ class Engine:
         columns = array("q")
         for r in read:
             columns += r.columns
-        bigrams = self._bigrams
+        pairs = self._feature_columns
         for a, b in itertools.pairwise(terms):
-            pair = bigrams.get(f"{a} {b}")
+            pair = pairs.get(f"{a} {b}")
             if pair is not None:
                 columns += pair
         domain = sum([r.domain for r in read]) / len(terms) if terms else 0.0
@@ -394,7 +396,7 @@ class Engine:
         intent_scores = kernels.intent_scores(
             word_scores,
             char_scores,
-            np.frombuffer(" ".join(sorted(words)).encode("ascii"), dtype=np.uint8),
+            np.frombuffer(sort_tokens(query.text).encode("ascii"), dtype=np.uint8),
             *fuzzy.packed,
             fuzzy.choice_of,
             self._owner_starts,

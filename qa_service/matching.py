@@ -311,9 +311,7 @@ class Analyzer:
         return word
 
     def terms(self, words: Sequence[str]) -> list[str]:
-        known = self._known_terms
-        terms = (known[w] if w in known else self._term(w) for w in words)
-        return [t for t in terms if t is not None]
+        return [t for w in words if (t := self.term(w)) is not None]
 
     def term(self, word: str) -> str | None:
         """The word's index term, or None for a stop word."""
@@ -351,6 +349,7 @@ class TermIndex:
         self._indptr: npt.NDArray[np.int64] = np.asarray(matrix.indptr, dtype=np.int64)
         self._indices: npt.NDArray[np.int64] = np.asarray(matrix.indices, dtype=np.int64)
         self._data: Floats = np.asarray(matrix.data, dtype=np.float64)
+        self._span: Ints = np.asarray([0, self.idf.size], dtype=np.int64)  # all its columns
 
     def vector(self, features: Sequence[str]) -> dict[int, float]:
         return self.weigh(self.known(count(features)))
@@ -377,9 +376,8 @@ class TermIndex:
 
     def scores(self, features: Sequence[str]) -> Floats:
         columns = np.asarray(self.columns(features), dtype=np.int64)
-        offsets = np.asarray([0, self.idf.size], dtype=np.int64)
         return kernels.score_bank(
-            columns, offsets, self._indptr, self._indices, self._data, self.idf, TF, self.size
+            columns, self._span, self._indptr, self._indices, self._data, self.idf, TF, self.size
         )
 
 
