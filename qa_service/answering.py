@@ -355,16 +355,8 @@ class Engine:
     def _read(self, question: str) -> _Read:
         """The question's words and terms, and its columns in the score bank: each word's
         term and character n-grams, then each pair of terms."""
-        known = self._known_words  # the analyser's known words, each with what scoring needs
-        words: list[str] = []
-        read: list[_Word] = []
-        for word in self.analyzer.raw_words(question):
-            found = known.get(word)
-            if found is None:  # as Analyzer.words does it, with one lookup for known words
-                word = self.analyzer.corrected(word)
-                found = self._word(word)
-            words.append(word)
-            read.append(found)
+        words = self.analyzer.words(question)
+        read = [self._word(w) for w in words]
         terms = [r.term for r in read if r.term is not None]
         columns = array("q")
         for r in read:

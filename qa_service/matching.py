@@ -301,14 +301,12 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
-        known = self.known
-        return [w if w in known else self.corrected(w) for w in self.raw_words(text)]
-
-    def corrected(self, word: str) -> str:
-        """An unknown word's closest known spelling, if one is close enough."""
-        if word.isalpha() and len(word) >= 4 and self.vocabulary:
-            return self._correct(word) or word
-        return word
+        return [
+            self._correct(w) or w
+            if w not in self.known and w.isalpha() and len(w) >= 4 and self.vocabulary
+            else w
+            for w in self.raw_words(text)
+        ]
 
     def terms(self, words: Sequence[str]) -> list[str]:
         return [t for w in words if (t := self.term(w)) is not None]
