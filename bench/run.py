@@ -266,10 +266,10 @@ def main() -> int:
         ]:
             commands = {
                 "bare" + suffix: ["bench/bare_server.py", *extra],
-                "qa" + suffix: ["run.py", *extra, *nocache],
+                "qa" + suffix: ["run.py", "serve", *extra, *nocache],
             }
             if not suffix:
-                commands["cached"] = ["run.py", "--rate-limit", "0"]
+                commands["cached"] = ["run.py", "serve", "--rate-limit", "0"]
             servers: dict[str, Server] = {}
             try:
                 for name, command in commands.items():

@@ -20,7 +20,8 @@ import numpy.typing as npt
 from qa_service import kernels
 from qa_service.config import Settings
 from qa_service.corpus import Clause, Contact, Policy, load_policy
-from qa_service.intents import Intent, IntentError, IntentSet, intent_files, load_intents
+from qa_service.errors import IntentError
+from qa_service.intents import Intent, IntentSet, intent_files, load_intents
 from qa_service.matching import (
     Analyzer,
     DigestCache,

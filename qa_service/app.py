@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
-from qa_service import cors, handlers, lifecycle, matcher, pages, ratelimit, reloading, security
+from qa_service import cors, handlers, lifecycle, offload, pages, ratelimit, reloading, security
 from qa_service.answering import Engine
 from qa_service.config import Settings
 from qa_service.errors import Problem, problem_response
 from qa_service.redact import AccessLogger, install_redaction
+from qa_service.state import ENGINE, SETTINGS, EngineRef
 
 log = logging.getLogger("qa_service")
 
@@ -60,9 +61,9 @@ def create_app(
         # Here rather than in run_app, so every runner (tests, gunicorn) logs without queries.
         handler_args={"access_log_class": AccessLogger},
     )
-    app[handlers.SETTINGS] = settings
-    app[handlers.ENGINE] = handlers.EngineRef(engine or Engine.from_settings(settings))
-    app.cleanup_ctx.append(matcher.setup)
+    app[SETTINGS] = settings
+    app[ENGINE] = EngineRef(engine or Engine.from_settings(settings))
+    app.cleanup_ctx.append(offload.setup)
     ratelimit.setup(app, settings)
     reloading.setup(app)
     lifecycle.setup(app)

@@ -11,46 +11,63 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from qa_service.answering import Engine
 from qa_service.config import Settings
-from qa_service.corpus import PolicyError
-from qa_service.intents import IntentError
+from qa_service.errors import QAError, ReloadError
 
 log = logging.getLogger("qa_service")
 
 
-def _options(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument("--host", default=default, help="address to listen on (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=default, help="port to listen on (8080)")
+def _policy_options(parser: argparse.ArgumentParser) -> None:
+    """What every command answers from: the policy, its intents and its contacts."""
     parser.add_argument(
-        "--policy", type=Path, default=default, help="policy file (.md, .txt or .html)"
+        "--policy", type=Path, help="policy file (.md, .txt or .html; default: the bundled one)"
     )
-    parser.add_argument("--intents", type=Path, default=default, help="intents directory")
-    parser.add_argument("--contact-email", default=default, help="contact email for fallbacks")
-    parser.add_argument("--contact-phone", default=default, help="contact phone for fallbacks")
     parser.add_argument(
-        "--rate-limit",
+        "--intents", type=Path, help="intents directory (default: the bundled intents)"
+    )
+    parser.add_argument(
+        "--contact-email", help="contact email for fallbacks (default: the policy's own)"
+    )
+    parser.add_argument(
+        "--contact-phone", help="contact phone for fallbacks (default: the policy's own)"
+    )
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (8080)")
+    parser.add_argument(
+        "--workers",
         type=int,
-        default=default,
-        help="API requests a minute per client (120, 0: off)",
+        default=1,
+        help="worker processes; more than 1 serves under gunicorn, engine built once (1)",
+    )
+    parser.add_argument(
+        "--answer-cache",
+        type=int,
+        help="answers kept for repeated questions, per process; 0 turns it off (1024)",
+    )
+    parser.add_argument(
+        "--rate-limit", type=int, help="API requests a minute per client (120, 0: off)"
     )
     parser.add_argument(
         "--trusted-proxy",
         action="append",
-        default=default,
+        metavar="ADDR",
         help="proxy address or network whose X-Forwarded-For is believed (repeatable)",
     )
     parser.add_argument(
         "--log-questions",
         action="store_true",
-        default=default,
+        default=None,
         help="log visitors' questions, redacted (off by default)",
     )
     parser.add_argument(
         "--cors-origin",
         action="append",
-        default=default,
         metavar="ORIGIN",
         help="an origin whose pages may embed the widget and call the API, such as "
         "https://www.example.com (repeat it or separate with commas; '*' allows any; "
@@ -58,64 +75,53 @@ def _options(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def _serve_options(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=default,
-        help="worker processes; more than 1 serves under gunicorn, engine built once (1)",
-    )
-    parser.add_argument(
-        "--answer-cache",
-        type=int,
-        default=default,
-        help="answers kept for repeated questions, per process; 0 turns it off (1024)",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py",
         description="policy-qa: cited answers from a privacy statement. "
-        "With no command, serves the HTTP API.",
+        "With no command, serves the HTTP API with the default settings.",
     )
-    _options(parser, None)
-    shared = argparse.ArgumentParser(add_help=False)
-    _options(shared, argparse.SUPPRESS)
-    _serve_options(parser, None)
-    commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", parents=[shared], help="serve the HTTP API (default)")
-    _serve_options(serve, argparse.SUPPRESS)
-    ask = commands.add_parser("ask", parents=[shared], help="answer one question")
-    ask.add_argument("question")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the HTTP API (the default)")
+    _policy_options(serve)
+    _serve_options(serve)
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question", help="the question, as a visitor would type it")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
-    search = commands.add_parser("search", parents=[shared], help="rank clauses for some terms")
-    search.add_argument("terms")
-    search.add_argument("--limit", type=int, default=5)
+    _policy_options(ask)
+    search = commands.add_parser("search", help="rank clauses for some terms")
+    search.add_argument("terms", help="words to look for")
+    search.add_argument("--limit", type=int, default=5, help="how many clauses to list (5)")
     search.add_argument("--json", action="store_true", help="print the API's JSON")
-    evaluate = commands.add_parser("eval", parents=[shared], help="score a labelled set")
+    _policy_options(search)
+    evaluate = commands.add_parser("eval", help="score a labelled question set")
     evaluate.add_argument("file", type=Path, help="JSON lines: question, status, clause")
+    _policy_options(evaluate)
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
-        host=args.host,
-        port=args.port,
-        policy=args.policy,
-        intents=args.intents,
-        contact_email=args.contact_email,
-        contact_phone=args.contact_phone,
-        rate_limit=args.rate_limit,
-        trusted_proxies=tuple(args.trusted_proxy) if args.trusted_proxy else None,
-        log_questions=args.log_questions or None,
-        cors_origins=args.cors_origin,
-        answer_cache=getattr(args, "answer_cache", None),
-    )
+    """Settings from the environment, then the options given (each command has its own)."""
+    options: dict[str, Any] = {
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+        "policy": getattr(args, "policy", None),
+        "intents": getattr(args, "intents", None),
+        "contact_email": getattr(args, "contact_email", None),
+        "contact_phone": getattr(args, "contact_phone", None),
+        "rate_limit": getattr(args, "rate_limit", None),
+        "trusted_proxies": tuple(args.trusted_proxy)
+        if getattr(args, "trusted_proxy", None)
+        else None,
+        "log_questions": getattr(args, "log_questions", None),
+        "cors_origins": getattr(args, "cors_origin", None),
+        "answer_cache": getattr(args, "answer_cache", None),
+    }
+    return Settings.from_env(**options)
 
 
 def _ask(engine: Engine, question: str, as_json: bool) -> None:
-    from qa_service.handlers import answer_json
+    from qa_service.serialise import answer_json
 
     answer = engine.answer(question)
     if as_json:
@@ -134,7 +140,7 @@ def _ask(engine: Engine, question: str, as_json: bool) -> None:
 
 
 def _search(engine: Engine, terms: str, limit: int, as_json: bool) -> None:
-    from qa_service.handlers import hits_json
+    from qa_service.serialise import hits_json
 
     hits = engine.search(terms, limit)
     if as_json:
@@ -158,9 +164,10 @@ def _eval(engine: Engine, path: Path) -> int:
 def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from aiohttp import web
 
-    from qa_service import handlers, lifecycle, reloading
+    from qa_service import lifecycle, reloading
     from qa_service.app import create_app
     from qa_service.redact import AccessLogger, configure_logging, install_redaction
+    from qa_service.state import EngineRef
 
     configure_logging()
     install_redaction(*logging.getLogger().handlers)
@@ -173,12 +180,12 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
         settings.port,
     )
     if workers > 1:
-        from qa_service.workers import serve
+        from qa_service.prefork import serve
 
-        current = handlers.EngineRef(engine)
+        current = EngineRef(engine)
 
         def reload() -> None:  # in the gunicorn master, on SIGHUP, before new workers fork
-            with contextlib.suppress(reloading.ReloadError):  # logged; the old engine stays
+            with contextlib.suppress(ReloadError):  # logged; the old engine stays
                 current.engine = reloading.build(settings, current.engine)
 
         serve(
@@ -205,21 +212,20 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     if hasattr(signal, "SIGPIPE"):  # `run.py eval ... | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["serve"])
     try:
         settings = _settings(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    workers = getattr(args, "workers", None) or 1
-    if workers < 1:
-        build_parser().error("--workers must be at least 1")
-    if (getattr(args, "answer_cache", None) or 0) < 0:
-        build_parser().error("--answer-cache must be 0 or more")
-    settings = _settings(args)
+    if args.command == "serve" and args.workers < 1:
+        parser.error("--workers must be at least 1")
     try:
         engine = Engine.from_settings(settings)
-    except (PolicyError, IntentError) as exc:
+    except QAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     if args.command == "ask":
@@ -229,4 +235,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "eval":
         raise SystemExit(_eval(engine, args.file))
     else:
-        _serve(settings, engine, workers)
+        _serve(settings, engine, args.workers)

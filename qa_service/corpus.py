@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Literal
 
+from qa_service.errors import PolicyError
+
 Format = Literal["markdown", "text", "html"]
 
 
@@ -70,10 +72,6 @@ class Policy:
             return None
         prev = self.clauses[clause.position - 2]
         return prev if prev.paragraph == clause.paragraph else None
-
-
-class PolicyError(ValueError):
-    """The policy file cannot be used (empty, unreadable, no clauses)."""
 
 
 # --- blocks -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
-from qa_service.handlers import SETTINGS
+from qa_service.state import SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[StreamResponse]]
 

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+if TYPE_CHECKING:  # the core raises these without importing the web server
+    from aiohttp import web
 
 PROBLEM_TYPE = "application/problem+json"
+
+
+class QAError(Exception):
+    """Something policy-qa was given cannot be used; the message says what and where."""
+
+
+class PolicyError(QAError, ValueError):
+    """The policy file cannot be used (empty, unreadable, no clauses)."""
+
+
+class IntentError(QAError, ValueError):
+    """An intent file is invalid; the message names the file and line."""
+
+
+class ReloadError(QAError):
+    """The new policy or intents could not be loaded; the old engine is still in service."""
 
 
 class Problem(Exception):
@@ -41,6 +58,8 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra)
+    from aiohttp import web
+
     return web.Response(
         status=status,
         text=json.dumps(body),

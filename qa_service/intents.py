@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from qa_service.errors import IntentError
+
 Kind = Literal["answer", "topic", "smalltalk", "handoff", "out_of_scope"]
 KINDS: tuple[str, ...] = get_args(Kind)
 PLACEHOLDERS = frozenset({"owner", "email", "phone", "contact"})
 REQUIRED_RESPONSES = ("fallback", "out_of_scope", "handoff", "no_contact")
-
-
-class IntentError(ValueError):
-    """An intent file is invalid; the message names the file and line."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
 from qa_service.errors import problem_response
-from qa_service.handlers import SETTINGS
+from qa_service.state import SETTINGS
 
 log = logging.getLogger("qa_service")
 

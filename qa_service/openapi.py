@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from qa_service import __version__
-from qa_service.visible import VISIBLE_PATTERN
+from qa_service.validation import VISIBLE_PATTERN
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 

@@ -18,7 +18,8 @@ from aiohttp import web
 from qa_service.answering import Engine
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.errors import Problem
-from qa_service.handlers import ENGINE, SETTINGS, contact_json, json_reply
+from qa_service.serialise import contact_json, json_reply
+from qa_service.state import ENGINE, SETTINGS
 
 STATIC = Path(__file__).resolve().parent / "static"
 

@@ -18,14 +18,11 @@ from aiohttp import web
 
 from qa_service.answering import Engine
 from qa_service.config import Settings
-from qa_service.errors import Problem, problem_response
-from qa_service.handlers import ENGINE, SETTINGS, EngineRef, json_reply
+from qa_service.errors import Problem, ReloadError, problem_response
+from qa_service.serialise import json_reply
+from qa_service.state import ENGINE, SETTINGS, EngineRef
 
 log = logging.getLogger("qa_service")
-
-
-class ReloadError(Exception):
-    """The new policy or intents could not be loaded; the old engine is still in service."""
 
 
 def build(settings: Settings, serving: Engine) -> Engine:

@@ -20,8 +20,17 @@ def test_help_lists_the_options() -> None:
     out = subprocess.run(
         [sys.executable, "run.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    for option in ("--host", "--port", "--policy", "ask", "search", "eval"):
-        assert option in out
+    for command in ("serve", "ask", "search", "eval"):
+        assert command in out
+    serve = subprocess.run(
+        [sys.executable, "run.py", "serve", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for option in ("--host", "--port", "--policy", "--workers", "--rate-limit"):
+        assert option in serve
 
 
 def test_ask_prints_the_answer_and_its_citation(capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,8 +103,8 @@ def test_a_broken_policy_is_a_clear_error(
     ("argv", "env", "message"),
     [
         (["ask", "hi"], {"POLICY_QA_RATE_LIMIT": "lots"}, "POLICY_QA_RATE_LIMIT must be a whole"),
-        (["ask", "hi", "--trusted-proxy", "not-an-ip"], {}, "is not an address or network"),
-        (["ask", "hi", "--port", "70000"], {}, "port must be between"),
+        (["serve", "--trusted-proxy", "not-an-ip"], {}, "is not an address or network"),
+        (["serve", "--port", "70000"], {}, "port must be between"),
     ],
 )
 def test_bad_settings_are_a_clear_error(

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from qa_service.config import DEFAULT_POLICY
-from qa_service.corpus import PolicyError, load_policy, parse_policy, split_sentences
+from qa_service.corpus import load_policy, parse_policy, split_sentences
+from qa_service.errors import PolicyError
 
 from .conftest import DATA
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from qa_service.answering import Answer, Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
-from qa_service.matcher import INLINE_CHARS
+from qa_service.offload import INLINE_CHARS
 
 Client = TestClient[web.Request, web.Application]
 
@@ -167,7 +167,7 @@ async def test_long_questions_are_matched_off_the_event_loop(
         assert resp.status == 200
         bodies.append(await resp.json())
     assert threads[0] == threading.current_thread().name
-    assert threads[1].startswith("policy-qa-match")
+    assert threads[1].startswith("policy-qa-engine")
     assert bodies[0]["status"] == bodies[1]["status"] == "answered"
     cited = [[c["clause_id"] for c in body["citations"]] for body in bodies]
     assert cited[0] == cited[1] == ["we-have-a-strict-policy-d1f494"]

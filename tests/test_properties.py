@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from qa_service.answering import STATUSES, Answer, Engine
 from qa_service.config import Settings
-from qa_service.handlers import answer_json
+from qa_service.serialise import answer_json
 
 LIMIT = Settings().max_question_chars
 ENGINE = Engine.from_settings(Settings())  # built once: hypothesis reruns the test body

@@ -248,7 +248,7 @@ async def test_a_swapped_out_engine_is_freed(
     import gc
     import weakref
 
-    from qa_service.handlers import ENGINE
+    from qa_service.state import ENGINE
 
     app = reload_app()
     client = await aiohttp_client(app)

@@ -1,4 +1,4 @@
-"""`run.py --workers 2` serves from gunicorn workers, and a killed worker is replaced."""
+"""`run.py serve --workers 2` serves from gunicorn workers, and a killed worker is replaced."""
 
 from __future__ import annotations
 
@@ -66,7 +66,17 @@ def _wait(condition: object, timeout: float = 30.0) -> None:
 def server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "run.py", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "run.py",
+            "serve",
+            "--workers",
+            "2",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -116,7 +126,17 @@ def test_sighup_reloads_the_policy_in_every_worker(tmp_path: Path) -> None:
     policy.write_text(original, encoding="utf-8")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "run.py", "--workers", "2", "--port", str(port), "--policy", str(policy)],
+        [
+            sys.executable,
+            "run.py",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--policy",
+            str(policy),
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,0 +1,71 @@
+"""The engine's results as the API's JSON (shared by the views and the CLI's --json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from qa_service.answering import Answer, SearchHit
+from qa_service.corpus import Clause, Contact, Policy
+
+
+def clause_json(clause: Clause) -> dict[str, Any]:
+    return {
+        "clause_id": clause.id,
+        "text": clause.text,
+        "section": clause.section,
+        "position": clause.position,
+        "paragraph": clause.paragraph,
+        "sentence": clause.sentence,
+        "url": f"/policy#{clause.id}",
+    }
+
+
+def contact_json(contact: Contact) -> dict[str, Any]:
+    return {"email": contact.email, "phone": contact.phone, "address": contact.address}
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "status": answer.status,
+        "answer": answer.answer,
+        "citations": [
+            {**clause_json(c.clause), "score": round(c.score, 4)} for c in answer.citations
+        ],
+        "confidence": answer.confidence,
+        "contact": contact_json(answer.contact),
+        "suggestions": list(answer.suggestions),
+        "intent": answer.intent,
+    }
+
+
+def hits_json(query: str, hits: list[SearchHit]) -> dict[str, Any]:
+    return {
+        "query": query,
+        "results": [
+            {**clause_json(h.clause), "score": h.score, "matched": list(h.matched)} for h in hits
+        ],
+    }
+
+
+def policy_json(policy: Policy, contact: Contact) -> dict[str, Any]:
+    return {
+        "title": policy.title,
+        "owner": policy.owner,
+        "effective_date": policy.effective_date,
+        "effective_date_iso": policy.effective_date_iso,
+        "contact": contact_json(contact),
+        "sections": [
+            {"index": s.index, "title": s.title, "clause_ids": list(s.clause_ids)}
+            for s in policy.sections
+        ],
+    }
+
+
+def json_reply(data: Any, *, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON reply, encoded by orjson straight to UTF-8 bytes."""
+    return web.Response(
+        body=orjson.dumps(data), content_type="application/json", charset="utf-8", headers=headers
+    )

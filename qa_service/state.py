@@ -1,0 +1,22 @@
+"""What the application keeps between requests: its settings and the engine in service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from qa_service.answering import Engine
+from qa_service.config import Settings
+
+
+@dataclass(slots=True)
+class EngineRef:
+    """The engine in service; a policy reload swaps `.engine` while requests keep the one they
+    read (app state itself cannot be reassigned once the app has started)."""
+
+    engine: Engine
+
+
+ENGINE = web.AppKey("engine", EngineRef)
+SETTINGS = web.AppKey("settings", Settings)
