@@ -66,6 +66,12 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         help="log visitors' questions, redacted (off by default)",
     )
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="where visitors reach the service, such as https://privacy.example.com: pages and "
+        "citation links use it rather than the request's Host header",
+    )
+    parser.add_argument(
         "--cors-origin",
         action="append",
         metavar="ORIGIN",
@@ -116,6 +122,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "log_questions": getattr(args, "log_questions", None),
         "cors_origins": getattr(args, "cors_origin", None),
         "answer_cache": getattr(args, "answer_cache", None),
+        "public_url": getattr(args, "public_url", None),
     }
     return Settings.from_env(**options)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
@@ -36,6 +37,9 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload
     shutdown_timeout: float = 30.0  # seconds SIGTERM waits for in-flight requests
     answer_cache: int = 1024  # answers kept for repeated questions; 0 turns it off
+    # Where visitors reach the service, such as https://privacy.example.com: pages and links
+    # use it instead of trusting the request's Host header.
+    public_url: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -44,6 +48,13 @@ class Settings:
             raise ValueError(f"answer cache must be 0 (off) or more, got {self.answer_cache}")
         if self.rate_limit < 0:
             raise ValueError(f"rate limit must be 0 (off) or more, got {self.rate_limit}")
+        if self.public_url is not None:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+                raise ValueError(
+                    f"public URL must look like https://host[:port][/path], got {self.public_url!r}"
+                )
+            object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy, strict=False)
@@ -69,6 +80,8 @@ class Settings:
         if "POLICY_QA_CORS_ORIGINS" in env:
             values["cors_origins"] = (env["POLICY_QA_CORS_ORIGINS"],)
         values.update(_hardening_env(env))
+        if "POLICY_QA_PUBLIC_URL" in env:
+            values["public_url"] = env["POLICY_QA_PUBLIC_URL"] or None
         if "POLICY_QA_ANSWER_CACHE" in env:
             values["answer_cache"] = _int(env, "POLICY_QA_ANSWER_CACHE")
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -105,6 +105,8 @@ def test_a_broken_policy_is_a_clear_error(
         (["ask", "hi"], {"POLICY_QA_RATE_LIMIT": "lots"}, "POLICY_QA_RATE_LIMIT must be a whole"),
         (["serve", "--trusted-proxy", "not-an-ip"], {}, "is not an address or network"),
         (["serve", "--port", "70000"], {}, "port must be between"),
+        (["serve", "--public-url", "example.com"], {}, "public URL must look like"),
+        ([], {"POLICY_QA_PUBLIC_URL": "ftp://x"}, "public URL must look like"),
     ],
 )
 def test_bad_settings_are_a_clear_error(
@@ -120,3 +122,14 @@ def test_bad_settings_are_a_clear_error(
         main(argv)
     assert done.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_public_url_from_option_or_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa_service.cli import _settings, build_parser
+
+    args = build_parser().parse_args(["serve", "--public-url", "https://privacy.example.com/"])
+    assert _settings(args).public_url == "https://privacy.example.com"
+    monkeypatch.setenv("POLICY_QA_PUBLIC_URL", "https://qa.example.org/help")
+    assert _settings(build_parser().parse_args(["serve"])).public_url == (
+        "https://qa.example.org/help"
+    )
