@@ -188,7 +188,7 @@ def inprocess(policy: Path | None, qs: list[str]) -> dict[str, float]:
 import json, sys, time, statistics
 from dataclasses import replace
 from pathlib import Path
-from qa_service.answering import Engine
+from qa_service.engine import Engine
 from qa_service.config import Settings
 policy, qs = sys.argv[1], json.loads(sys.stdin.read())
 t0 = time.perf_counter()

@@ -9,8 +9,8 @@ from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
 from qa_service import cors, handlers, lifecycle, offload, pages, ratelimit, reloading, security
-from qa_service.answering import Engine
 from qa_service.config import Settings
+from qa_service.engine import Engine
 from qa_service.errors import Problem, problem_response
 from qa_service.redact import AccessLogger, install_redaction
 from qa_service.state import ENGINE, SETTINGS, EngineRef

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qa_service.answering import Engine
 from qa_service.config import Settings
+from qa_service.engine import Engine
 from qa_service.errors import QAError, ReloadError
 
 log = logging.getLogger("qa_service")

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa_service.answering import STATUSES, Answer, Engine
-from qa_service.matching import fold
+from qa_service.engine import STATUSES, Answer, Engine
+from qa_service.engine.analysis import fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
-from qa_service.answering import Engine
 from qa_service.corpus import Clause, Contact, Policy
+from qa_service.engine import Engine
 from qa_service.errors import Problem
 from qa_service.serialise import contact_json, json_reply
 from qa_service.state import ENGINE, SETTINGS
@@ -53,7 +53,7 @@ def greeting(policy: Policy) -> str:
 
 def starter_questions(engine: Engine, most: int = 3) -> list[str]:
     """The first curated questions the policy can answer: the widget's first chips."""
-    return [question for question, _ in engine.pool[:most]]
+    return engine.starters(most)
 
 
 # --- layout ---------------------------------------------------------------------------------

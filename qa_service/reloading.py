@@ -16,8 +16,8 @@ import signal
 
 from aiohttp import web
 
-from qa_service.answering import Engine
 from qa_service.config import Settings
+from qa_service.engine import Engine
 from qa_service.errors import Problem, ReloadError, problem_response
 from qa_service.serialise import json_reply
 from qa_service.state import ENGINE, SETTINGS, EngineRef

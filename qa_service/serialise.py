@@ -7,8 +7,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from qa_service.answering import Answer, SearchHit
 from qa_service.corpus import Clause, Contact, Policy
+from qa_service.engine import Answer, SearchHit
 
 
 def clause_json(clause: Clause) -> dict[str, Any]:

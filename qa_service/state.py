@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from qa_service.answering import Engine
 from qa_service.config import Settings
+from qa_service.engine import Engine
 
 
 @dataclass(slots=True)

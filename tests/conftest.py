@@ -16,9 +16,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from qa_service.answering import Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
+from qa_service.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp.test_utils import TestClient
 
-from qa_service.answering import Engine
 from qa_service.app import create_app
 from qa_service.cli import _settings, build_parser
 from qa_service.config import DEFAULT_CORS_ORIGINS, Settings
+from qa_service.engine import Engine
 
 ALLOWED = "https://shop.example.com"
 OTHER = "https://evil.example.net"

@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from qa_service.answering import STATUSES, Engine
 from qa_service.config import Settings
+from qa_service.engine import STATUSES, Engine
+from qa_service.engine.analysis import fold
 from qa_service.evaluation import evaluate, load_cases
-from qa_service.matching import fold
 
 from .conftest import DATA
 

@@ -8,9 +8,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from qa_service.answering import Answer, Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
+from qa_service.engine import Answer, Engine
 from qa_service.offload import INLINE_CHARS
 
 Client = TestClient[web.Request, web.Application]

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.answering import Engine
 from qa_service.config import DEFAULT_INTENTS, DEFAULT_POLICY
 from qa_service.corpus import load_policy
+from qa_service.engine import Engine
 from qa_service.errors import IntentError
 from qa_service.intents import intent_files, load_intents
 

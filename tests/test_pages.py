@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from qa_service.answering import Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
 from qa_service.corpus import parse_policy
+from qa_service.engine import Engine
 from qa_service.pages import STATIC, mailto_href, render_policy, tel_href
 
 DATA = Path(__file__).parent / "data"

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp.test_utils import TestClient
 
-from qa_service.answering import Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
+from qa_service.engine import Engine
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa_service.answering import STATUSES, Answer, Engine
 from qa_service.config import Settings
+from qa_service.engine import STATUSES, Answer, Engine
 from qa_service.serialise import answer_json
 
 LIMIT = Settings().max_question_chars

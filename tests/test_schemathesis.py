@@ -13,9 +13,9 @@ import schemathesis
 from aiohttp import web
 from hypothesis import HealthCheck, settings
 
-from qa_service.answering import Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
+from qa_service.engine import Engine
 from qa_service.openapi import spec
 
 schema = schemathesis.openapi.from_dict(spec())

@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import web
 from playwright.sync_api import Locator, Page, expect
 
-from qa_service.answering import Engine
+from qa_service.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

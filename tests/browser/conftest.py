@@ -29,9 +29,9 @@ from browsing import (
 )
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
 
-from qa_service.answering import Engine
 from qa_service.app import create_app
 from qa_service.config import Settings
+from qa_service.engine import Engine
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.answering import Engine
 from qa_service.config import Settings
+from qa_service.engine import Engine
 
 from .conftest import DATA
 

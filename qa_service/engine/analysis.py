@@ -1,0 +1,177 @@
+"""Text analysis: a visitor's text to words (shorthand expanded, typos corrected), and words to
+index terms (function words dropped, synonyms joined, inflections stemmed)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+# English function words. Deliberately short: words such as "not", "keep", "long" and
+# "call" carry meaning in privacy questions, unlike in general-purpose stop lists.
+STOPWORDS = frozenset(
+    """
+    a about actually all also am an and any anyway are as at basically be been being but by
+    can could did do does doing for from get gonna got guys had has have having he her here
+    hers him his how i if in into is it its itself just know like me might more most my
+    myself of ok okay on or our ours ourselves please question really shall she should so
+    some such tell than that the their theirs them then there these they this those through
+    to too us very want wanted was way we were what when where which while who whom why will
+    with wondering would you your yours yourself
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def fold(text: str) -> str:
+    """Lower-case, compatibility-normalised, accents stripped."""
+    if text.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def split(text: str) -> list[str]:
+    """The text's words: folded, apostrophes and possessives dropped, hyphens split."""
+    text = fold(text).replace("\u2019", "'").replace("-", " ")
+    words: list[str] = _WORD.findall(text)
+    if "'" in text:
+        words = [w.removesuffix("'s").replace("'", "") for w in words]
+    return words
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer: enough to join plural, -ing and -ed forms."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "i"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouslz":
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if word.endswith("y") and len(word) > 3:
+        word = word[:-1] + "i"
+    return word
+
+
+def ngrams(terms: Sequence[str]) -> list[str]:
+    """Unigram and bigram features of a term sequence."""
+    return [*terms, *(f"{a} {b}" for a, b in itertools.pairwise(terms))]
+
+
+def char_ngrams(words: Iterable[str], low: int = 3, high: int = 4) -> list[str]:
+    """Character n-grams inside word boundaries, like scikit-learn's char_wb analyser."""
+    out: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return out
+
+
+def sort_tokens(text: str) -> str:
+    """The text's words in sorted order: what a token-sort fuzzy ratio compares."""
+    return " ".join(sorted(text.split()))
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question after analysis: what every scorer needs, computed once."""
+
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The normalised words joined, for fuzzy matching."""
+        return " ".join(self.words)
+
+    @property
+    def features(self) -> list[str]:
+        return ngrams(self.terms)
+
+
+class Analyzer:
+    """Visitor text to words and terms. Built once from the lexicon and the texts whose words
+    are known (the policy's and the intents'); unknown words are corrected towards those."""
+
+    def __init__(
+        self,
+        shorthand: Mapping[str, str],
+        synonyms: Mapping[str, str],
+        known_texts: Iterable[str] = (),
+    ) -> None:
+        # Expansions are split as questions are, so every word the analyser gives is [a-z0-9]+.
+        self._shorthand = {k: split(v) for k, v in shorthand.items() if " " not in k}
+        self._phrases = {tuple(k.split()): split(v) for k, v in shorthand.items() if " " in k}
+        self._rewritten = frozenset(self._shorthand) | {first for first, *_ in self._phrases}
+        self._synonyms = dict(synonyms)
+        # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
+        self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
+        self.known = frozenset(w for text in known_texts for w in self.raw_words(text))
+        self.vocabulary = sorted(w for w in self.known if w.isalpha() and len(w) >= 3)
+
+    def raw_words(self, text: str) -> list[str]:
+        """The text's words with shorthand expanded ("u" is "you", "opt out" "unsubscribe")."""
+        words = split(text)
+        if self._rewritten.isdisjoint(words):
+            return words
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            pair = tuple(words[i : i + 2])
+            if len(pair) == 2 and pair in self._phrases:
+                out += self._phrases[pair]
+                i += 2
+                continue
+            out += self._shorthand.get(words[i], [words[i]])
+            i += 1
+        return out
+
+    def correct(self, word: str) -> str | None:
+        """The known word closest to an unknown one, if one is close enough."""
+        cutoff = 80 if len(word) >= 5 else 85
+        found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return found[0] if found is not None else None
+
+    def words(self, text: str) -> list[str]:
+        """Words of the text, each unknown word replaced by its closest known spelling."""
+        return [
+            self.correct(w) or w
+            if w not in self.known and w.isalpha() and len(w) >= 4 and self.vocabulary
+            else w
+            for w in self.raw_words(text)
+        ]
+
+    def term(self, word: str) -> str | None:
+        """The word's index term, or None for a function word."""
+        if word in STOPWORDS:
+            return None
+        term = stem(self._synonyms.get(word, word))
+        return self._stem_synonyms.get(term, term)
+
+    def terms(self, words: Iterable[str]) -> list[str]:
+        return [t for w in words if (t := self.term(w)) is not None]
+
+    def query(self, text: str) -> Query:
+        """A visitor's text, typos corrected."""
+        words = self.words(text)
+        return Query(tuple(words), tuple(self.terms(words)))
+
+    def known_terms(self, text: str) -> list[str]:
+        """Terms of a text of the policy or intents: no typo correction."""
+        return self.terms(self.raw_words(text))

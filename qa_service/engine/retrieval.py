@@ -1,0 +1,90 @@
+"""Indexes a question is scored against: TF-IDF cosine (weights fitted by scikit-learn) and
+fuzzy ratios (rapidfuzz). The only module that uses either library."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from qa_service.engine.analysis import sort_tokens
+
+Floats = npt.NDArray[np.float64]
+
+
+def _identity(doc: list[str]) -> list[str]:
+    return doc
+
+
+class TermIndex:
+    """Cosine similarity between a query and documents over TF-IDF features (sublinear tf,
+    smooth idf, l2 norm). scikit-learn fits the weights once; a query is weighed by the same
+    formula, its features mapped to columns by a dict, and scored by gathering those columns'
+    postings from the fitted matrix (CSC: a column's rows and weights lie side by side)."""
+
+    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
+        self.size = len(documents)
+        self.vocabulary: dict[str, int] = {}
+        self.idf: Floats = np.zeros(0)
+        self._starts = np.zeros(0, dtype=np.intp)
+        self._lengths = np.zeros(0, dtype=np.intp)
+        self._rows = np.zeros(0, dtype=np.intp)
+        self._weights: Floats = np.zeros(0)
+        if not any(documents):  # nothing to fit: every query scores 0
+            return
+        vectorizer = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, lowercase=False, norm="l2"
+        )
+        matrix = vectorizer.fit_transform([list(d) for d in documents]).tocsc()
+        self.vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._starts = matrix.indptr[:-1].astype(np.intp)
+        self._lengths = np.diff(matrix.indptr).astype(np.intp)
+        self._rows = matrix.indices.astype(np.intp)
+        self._weights = matrix.data.astype(np.float64)
+
+    def scores(self, features: Sequence[str]) -> Floats:
+        counts = Counter(j for f in features if (j := self.vocabulary.get(f)) is not None)
+        if not counts:
+            return np.zeros(self.size)
+        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        query = tf * self.idf[columns]
+        query /= np.sqrt(query @ query)
+        # Every posting of the query's columns, each column's a run of `lengths` from `starts`.
+        starts, lengths = self._starts[columns], self._lengths[columns]
+        runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        postings = runs + np.arange(runs.size)
+        weights = self._weights[postings] * np.repeat(query, lengths)
+        scores = np.bincount(self._rows[postings], weights=weights, minlength=self.size)
+        return scores.astype(np.float64, copy=False)
+
+
+class FuzzyIndex:
+    """rapidfuzz's token-sort ratio of a query to fixed choices, in [0, 1]; the choices'
+    tokens are sorted once, so only the query is sorted per call."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.size = len(choices)
+        self._sorted = [sort_tokens(c) for c in choices]
+
+    def scores(self, query: str) -> Floats:
+        if not self._sorted or not query:
+            return np.zeros(self.size)
+        matrix = process.cdist(
+            [sort_tokens(query)], self._sorted, scorer=fuzz.ratio, dtype=np.float64
+        )
+        return np.asarray(matrix[0], dtype=np.float64) / 100.0
+
+
+def top(scores: Floats, k: int) -> npt.NDArray[np.intp]:
+    """The indices of the k highest scores, best first, ties in index order."""
+    if scores.size > 4 * k:  # thousands of clauses: sort only the candidates
+        kth = np.partition(scores, scores.size - k)[scores.size - k]
+        candidates = np.flatnonzero(scores >= kth)
+        return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+    return np.argsort(-scores, kind="stable")[:k]

@@ -1,0 +1,136 @@
+"""Intent routing: which curated intent, generic topic or conversational intent a question
+matches, and how well. Built once from the intents and the policy they cite."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa_service.corpus import Clause, Policy
+from qa_service.engine.analysis import Analyzer, Query, char_ngrams, fold, ngrams
+from qa_service.engine.retrieval import Floats, FuzzyIndex, TermIndex
+from qa_service.engine.tuning import Tuning
+from qa_service.errors import IntentError
+from qa_service.intents import Intent
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    intent: Intent
+    clauses: tuple[Clause, ...] = ()  # what an answer intent cites, or a topic's covered clauses
+
+    @property
+    def answers(self) -> bool:
+        """Whether matching this route answers from the policy (a curated answer, a topic the
+        policy covers), rather than replying with a template."""
+        return self.intent.kind == "answer" or (self.intent.kind == "topic" and bool(self.clauses))
+
+
+def _flat(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def resolve(intent: Intent, policy: Policy) -> Route:
+    """The intent with the clauses it cites (answer) or that cover it (topic)."""
+    if intent.kind == "answer":
+        clauses: list[Clause] = []
+        for phrase in intent.cite:
+            needle = _flat(phrase)
+            found = [c for c in policy.clauses if needle in _flat(c.text)]
+            if not found:
+                raise IntentError(
+                    f"{intent.source}: intent '{intent.name}': no clause of the policy "
+                    f"contains the cited phrase {phrase!r}"
+                )
+            if len(found) > 1:
+                raise IntentError(
+                    f"{intent.source}: intent '{intent.name}': the cited phrase {phrase!r} "
+                    f"is in {len(found)} clauses; quote more of the one you mean"
+                )
+            clauses += found
+        return Route(intent, tuple(clauses))
+    if intent.kind == "topic":
+        patterns = [re.compile(r"\b" + re.escape(_flat(p)) + r"\w*") for p in intent.evidence]
+        covered = tuple(c for c in policy.clauses if any(p.search(_flat(c.text)) for p in patterns))
+        return Route(intent, covered)
+    return Route(intent)
+
+
+class Router:
+    """Scores every route for a question: its best example's blend of word, character and
+    fuzzy similarity, plus support from retrieval finding a clause it cites, plus its cues."""
+
+    def __init__(
+        self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning, n_clauses: int
+    ) -> None:
+        self.routes = tuple(routes)
+        self.tuning = tuning
+        owners: list[int] = []
+        texts: list[str] = []
+        for n, route in enumerate(self.routes):
+            intent = route.intent
+            for example in (*intent.examples, *([intent.question] if intent.question else [])):
+                owners.append(n)
+                texts.append(" ".join(analyzer.raw_words(example)))
+        # Examples come route by route: a route's best example is a maximum over one run.
+        self._starts = np.flatnonzero(np.diff(np.asarray([-1, *owners], dtype=np.intp)))
+        self._words = TermIndex([ngrams(analyzer.terms(t.split())) for t in texts])
+        self._chars = TermIndex([char_ngrams(t.split()) for t in texts])
+        self._fuzzy = FuzzyIndex(texts)
+        # Cue phrases, padded with spaces so that one is said when its words follow one
+        # another in the question's words; with the route each belongs to.
+        self._cues = [
+            (n, f" {' '.join(words)} ")
+            for n, r in enumerate(self.routes)
+            for cue in r.intent.cues
+            if (words := analyzer.raw_words(cue))
+        ]
+        # Which clauses each curated answer cites, as a (routes x clauses) 0/1 matrix.
+        self._cites = np.zeros((len(self.routes), n_clauses), dtype=bool)
+        for n, route in enumerate(self.routes):
+            if route.intent.kind == "answer":
+                self._cites[n, [c.position - 1 for c in route.clauses]] = True
+        self.bars = np.asarray([tuning.bar(r.intent.kind) for r in self.routes], dtype=np.float64)
+
+    def scores(self, query: Query, clause_scores: Floats) -> Floats:
+        if not self.routes:
+            return np.zeros(0)
+        t = self.tuning
+        examples = (
+            t.word * self._words.scores(query.features)
+            + t.char * self._chars.scores(char_ngrams(query.words))
+            + t.fuzzy * self._fuzzy.scores(query.text)
+        )
+        scores = np.maximum.reduceat(examples, self._starts)
+        if clause_scores.size:
+            support = np.where(self._cites, clause_scores, 0.0).max(axis=1)
+            scores += t.support * support
+        said = f" {query.text} "
+        cued = [n for n, cue in self._cues if cue in said]
+        if cued:
+            scores += t.cue * np.bincount(cued, minlength=len(self.routes))
+        return np.asarray(scores, dtype=np.float64)
+
+    def best(self, scores: Floats) -> tuple[Route, float] | None:
+        """The best route that passes its bar, and its score. A generic topic yields to a
+        curated answer that also passes and cites one of the topic's clauses: that one was
+        written for this very policy."""
+        passing = np.flatnonzero(scores >= self.bars)
+        if not passing.size:
+            return None
+        ranked = passing[np.argsort(-scores[passing], kind="stable")].tolist()
+        first = self.routes[ranked[0]]
+        if first.intent.kind == "topic" and first.clauses:
+            covered = {c.id for c in first.clauses}
+            for n in ranked[1:]:
+                other = self.routes[n]
+                if other.intent.kind == "answer" and covered & {c.id for c in other.clauses}:
+                    return other, float(scores[n])
+        return first, float(scores[ranked[0]])
+
+    def nearest(self, scores: Floats) -> float:
+        """How close the best route came to its bar (1.0: at the bar)."""
+        return float((scores / self.bars).max()) if scores.size else 0.0

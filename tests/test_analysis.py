@@ -1,0 +1,84 @@
+"""Text analysis: shorthand, typo correction, terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_service.engine.analysis import Analyzer, char_ngrams, fold, ngrams, split, stem
+
+
+@pytest.mark.parametrize(
+    ("words", "same"),
+    [
+        (["cookie", "cookies"], True),
+        (["policy", "policies"], True),
+        (["share", "shared", "sharing", "shares"], True),
+        (["address", "addresses"], True),
+        (["ship", "shipping"], True),
+        (["sell", "cell"], False),
+    ],
+)
+def test_stem_joins_inflections(words: list[str], same: bool) -> None:
+    assert (len({stem(w) for w in words}) == 1) is same
+
+
+@pytest.fixture
+def analyzer() -> Analyzer:
+    return Analyzer(
+        {"u": "you", "e mail": "email", "info": "information"},
+        {"sold": "sell"},
+        ["We never sell your email address.", "Cookies keep you logged in."],
+    )
+
+
+def test_shorthand_and_phrases_are_expanded(analyzer: Analyzer) -> None:
+    assert analyzer.raw_words("do u sell my e-mail info") == [
+        "do",
+        "you",
+        "sell",
+        "my",
+        "email",
+        "information",
+    ]
+
+
+def test_typos_are_corrected_towards_the_policy_vocabulary(analyzer: Analyzer) -> None:
+    assert analyzer.words("do u sel my emial adress") == [
+        "do",
+        "you",
+        "sel",  # too short to correct safely
+        "my",
+        "email",
+        "address",
+    ]
+    assert analyzer.words("cokies") == ["cookies"]
+    assert analyzer.words("4111111111111111 weather") == ["4111111111111111", "weather"]
+
+
+def test_terms_drop_function_words_and_apply_synonyms(analyzer: Analyzer) -> None:
+    assert analyzer.terms(["is", "my", "email", "sold"]) == ["email", "sell"]
+    query = analyzer.query("is my emial sold?")
+    assert query.terms == ("email", "sell")
+    assert query.features == ["email", "sell", "email sell"]
+
+
+def test_words_are_folded_and_split_as_visitors_write_them() -> None:
+    assert fold("Émail ÀDRESSE") == "email adresse"
+    assert split("Customer’s e-mail, it's GDPR-ready") == [
+        "customer",
+        "e",
+        "mail",
+        "it",  # "it's" loses its "'s" as a possessive would: a function word either way
+        "gdpr",
+        "ready",
+    ]
+
+
+def test_features_and_char_ngrams() -> None:
+    assert ngrams(["a", "b", "c"]) == ["a", "b", "c", "a b", "b c"]
+    assert char_ngrams(["spam"], 3, 3) == [" sp", "spa", "pam", "am "]
+
+
+def test_an_analyser_with_no_known_words_corrects_nothing() -> None:
+    empty = Analyzer({}, {})
+    assert empty.words("cokies plz") == ["cokies", "plz"]
