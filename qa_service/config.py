@@ -10,9 +10,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
-DEFAULT_INTENTS = ROOT / "intents"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """A folder the project ships: inside the package once installed (qa_service/bundled/),
+    at the top of a checkout."""
+    installed = PACKAGE / "bundled" / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
+
+
+DEFAULT_POLICY = bundled("corpus") / "emailcenterpro_privacy_statement.md"
+DEFAULT_INTENTS = bundled("intents")
 # Pages on these origins may call the API and load the widget (the server's own origin always
 # may): what `make run` serves, so the demo works whether opened as 127.0.0.1 or localhost.
 DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:8080", "http://localhost:8080")

@@ -571,6 +571,8 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
 
     headings = [b.text for b in blocks if b.kind == "heading"]
     title = html_title or (headings[0] if headings else "Privacy statement")
+    if len(headings) == len(blocks):  # only short lines, read as titles: they are the text
+        blocks = [_Block("paragraph", b.text) for b in blocks]
     owner, effective, contact = _metadata(blocks, title)
 
     clauses: list[Clause] = []

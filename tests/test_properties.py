@@ -3,11 +3,16 @@ well-formed answer or search result, never an exception."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa_service.config import Settings
+from qa_service.config import DEFAULT_INTENTS, Settings
+from qa_service.corpus import parse_policy
 from qa_service.engine import STATUSES, Answer, Engine
+from qa_service.errors import PolicyError
+from qa_service.intents import intent_files, load_intents
 from qa_service.serialise import answer_json
 
 LIMIT = Settings().max_question_chars
@@ -78,3 +83,82 @@ def test_any_search_is_ranked_and_bounded(query: str, limit: int) -> None:
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
     assert all(h.score > 0 for h in hits)
+
+
+# --- any policy builds and answers ------------------------------------------------------------
+
+SENTENCE = st.tuples(
+    st.lists(
+        st.sampled_from(
+            [
+                "We",
+                "collect",
+                "your",
+                "name",
+                "email",
+                "data",
+                "keep",
+                "it",
+                "for",
+                "years",
+                "share",
+                "with",
+                "partners",
+                "cookies",
+                "children",
+                "delete",
+                "e.g.",
+                "Inc.",
+                "U.S.C.",
+                "No.",
+                "1.",
+                "(a)",
+                "-",
+                "as follows:",
+                "contact",
+                "privacy@x.example",
+                "+1 555 0100",
+                "é",
+                "数据",
+                "🙂",
+                "\u200b",
+            ]
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([".", "", ":", "?"]),
+).map(lambda parts: " ".join(parts[0]) + parts[1])
+BLOCK = st.one_of(
+    SENTENCE,
+    SENTENCE.map(lambda s: f"# {s}"),
+    SENTENCE.map(lambda s: f"## {s}"),
+    SENTENCE.map(lambda s: f"1. {s}"),
+    SENTENCE.map(lambda s: f"- {s}"),
+    st.just(""),
+)
+MARKUP = st.sampled_from(["markdown", "text", "html"])
+# What a company's own policy gets: the common intents only, no curated ones.
+COMMON = load_intents(intent_files(DEFAULT_INTENTS, Path("own_policy.md")))
+
+
+def _as(fmt: str, lines: list[str]) -> str:
+    if fmt != "html":
+        return "\n".join(lines)
+    return "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(BLOCK, min_size=1, max_size=30), MARKUP, st.lists(WORDY | ANY_TEXT, max_size=3))
+def test_any_policy_builds_and_answers(lines: list[str], fmt: str, questions: list[str]) -> None:
+    try:
+        policy = parse_policy(_as(fmt, lines), fmt)  # type: ignore[arg-type]
+    except PolicyError:
+        assert not any(c.isalnum() for c in "".join(lines) if not c.isspace())
+        return
+    engine = Engine(policy, COMMON)
+    for question in [*questions, "do you sell my data?", "hi"]:
+        answer = engine.answer(question)
+        assert answer.status in STATUSES
+        assert all(policy.clause(c.clause.id) is c.clause for c in answer.citations)
+        engine.search(question, 5, prefix=True)

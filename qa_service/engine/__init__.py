@@ -56,7 +56,7 @@ class Engine:
         )
         clause_terms = [self.analyzer.known_terms(f"{c.text} {c.section}") for c in policy.clauses]
         self._clauses = TermIndex([ngrams(terms) for terms in clause_terms])
-        self.routes: tuple[Route, ...] = tuple(resolve(i, policy) for i in intents.intents)
+        self.routes = resolve(intents.intents, policy)
         self._router = Router(self.routes, self.analyzer, self.tuning, len(policy.clauses))
         self._composer = Composer(
             policy, self.contact, intents.responses, self.routes, self.analyzer, self.tuning

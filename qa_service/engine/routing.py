@@ -33,13 +33,18 @@ def _flat(text: str) -> str:
     return " ".join(fold(text).split())
 
 
-def resolve(intent: Intent, policy: Policy) -> Route:
-    """The intent with the clauses it cites (answer) or that cover it (topic)."""
+def resolve(intents: Sequence[Intent], policy: Policy) -> tuple[Route, ...]:
+    """Each intent with the clauses it cites (answer) or that cover it (topic)."""
+    flat = [_flat(c.text) for c in policy.clauses]
+    return tuple(_resolve(intent, policy.clauses, flat) for intent in intents)
+
+
+def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> Route:
     if intent.kind == "answer":
-        clauses: list[Clause] = []
+        cited: list[Clause] = []
         for phrase in intent.cite:
             needle = _flat(phrase)
-            found = [c for c in policy.clauses if needle in _flat(c.text)]
+            found = [c for c, text in zip(clauses, flat, strict=True) if needle in text]
             if not found:
                 raise IntentError(
                     f"{intent.source}: intent '{intent.name}': no clause of the policy "
@@ -50,12 +55,14 @@ def resolve(intent: Intent, policy: Policy) -> Route:
                     f"{intent.source}: intent '{intent.name}': the cited phrase {phrase!r} "
                     f"is in {len(found)} clauses; quote more of the one you mean"
                 )
-            clauses += found
-        return Route(intent, tuple(clauses))
+            cited += found
+        return Route(intent, tuple(cited))
     if intent.kind == "topic":
-        patterns = [re.compile(r"\b" + re.escape(_flat(p)) + r"\w*") for p in intent.evidence]
-        covered = tuple(c for c in policy.clauses if any(p.search(_flat(c.text)) for p in patterns))
-        return Route(intent, covered)
+        evidence = re.compile(
+            r"\b(?:" + "|".join(re.escape(_flat(p)) for p in intent.evidence) + r")\w*"
+        )
+        covered = [c for c, text in zip(clauses, flat, strict=True) if evidence.search(text)]
+        return Route(intent, tuple(covered))
     return Route(intent)
 
 
