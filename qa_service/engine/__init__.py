@@ -23,7 +23,7 @@ from qa_service.engine.compose import Composer
 from qa_service.engine.decision import decide
 from qa_service.engine.results import STATUSES, Answer, Citation, SearchHit, Status
 from qa_service.engine.retrieval import Floats, TermIndex
-from qa_service.engine.routing import Route, Router, resolve
+from qa_service.engine.routing import Router, resolve
 from qa_service.engine.search import Searcher
 from qa_service.engine.tuning import Tuning
 from qa_service.intents import IntentSet, intent_files, load_intents
