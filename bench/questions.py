@@ -17,7 +17,7 @@ CLOSERS = ["", "?", "??", " please", " thanks", " - asking for my company", " at
 
 def _labelled() -> list[str]:
     out = []
-    for name in ("labelled.jsonl", "acme_labelled.jsonl"):
+    for name in ("labelled.jsonl", "policies/acme_rockets.jsonl"):
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 out.append(str(json.loads(line)["question"]))

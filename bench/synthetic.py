@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "corpus" / "emailcenterpro_privacy_statement.md",
-    ROOT / "tests" / "data" / "acme_policy.md",
-    ROOT / "tests" / "data" / "holdout_policy.md",
+    ROOT / "tests" / "data" / "policies" / "acme_rockets.md",
+    ROOT / "tests" / "data" / "policies" / "lumen_fitness.md",
 ]
 
 

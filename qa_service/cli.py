@@ -10,6 +10,7 @@ import signal
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,29 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=5, help="how many clauses to list (5)")
     search.add_argument("--json", action="store_true", help="print the API's JSON")
     _policy_options(search)
-    evaluate = commands.add_parser("eval", help="score a labelled question set")
-    evaluate.add_argument("file", type=Path, help="JSON lines: question, status, clause")
+    evaluate = commands.add_parser(
+        "eval",
+        help="score labelled questions: a file (against --policy) or a directory of policies "
+        "each beside its questions",
+    )
+    evaluate.add_argument(
+        "path", type=Path, help="JSON lines file, or a directory of name.md + name.jsonl pairs"
+    )
+    evaluate.add_argument(
+        "--split",
+        choices=["dev", "test", "all"],
+        default="test",
+        help="which labelled questions: dev (tuning may use them), test (never), all (test)",
+    )
+    evaluate.add_argument(
+        "--min-accuracy",
+        type=float,
+        metavar="X",
+        help="exit with status 1 when the (pooled) status accuracy is below X, e.g. 0.75",
+    )
+    evaluate.add_argument(
+        "--misses", action="store_true", help="also list every miss of every policy"
+    )
     _policy_options(evaluate)
     return parser
 
@@ -160,11 +182,48 @@ def _search(engine: Engine, terms: str, limit: int, as_json: bool) -> None:
         print(textwrap.indent(textwrap.fill(hit.clause.text, 84), "     "))
 
 
-def _eval(engine: Engine, path: Path) -> int:
-    from qa_service.evaluation import evaluate, load_cases
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_service.evaluation import (
+        LEGEND,
+        details,
+        evaluate,
+        labelled_policies,
+        load_cases,
+        table,
+    )
 
-    report = evaluate(engine, load_cases(path))
-    print("\n".join(report.lines()))
+    def cases(path: Path) -> list[Any]:
+        return [c for c in load_cases(path) if args.split in ("all", c.split)]
+
+    if args.path.is_dir():
+        reports = []
+        for policy, labelled in labelled_policies(args.path):
+            chosen = cases(labelled)
+            if chosen:
+                engine = Engine.from_settings(replace(settings, policy=policy))
+                reports.append(evaluate(engine, chosen, policy.stem))
+        if not reports:
+            print(
+                f"error: no {args.split} questions beside a policy in {args.path}", file=sys.stderr
+            )
+            return 2
+    elif chosen := cases(args.path):
+        reports = [evaluate(Engine.from_settings(settings), chosen, args.path.stem)]
+    else:
+        print(f"error: no {args.split} questions in {args.path}", file=sys.stderr)
+        return 2
+    print(f"{args.split} split")
+    print("\n".join(table(reports)))
+    print(textwrap.fill(LEGEND, 100))
+    for report in reports if args.misses or not args.path.is_dir() else []:
+        print(f"\n== {report.name}")
+        print("\n".join(details(report)))
+    pooled = sum(r.accuracy * len(r.outcomes) for r in reports) / sum(
+        len(r.outcomes) for r in reports
+    )
+    if args.min_accuracy is not None and pooled < args.min_accuracy:
+        print(f"\nstatus accuracy {pooled:.1%} is below {args.min_accuracy:.1%}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -231,15 +290,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "serve" and args.workers < 1:
         parser.error("--workers must be at least 1")
     try:
+        if args.command == "eval":
+            raise SystemExit(_eval(args, settings))
         engine = Engine.from_settings(settings)
-    except QAError as exc:
+    except (QAError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     if args.command == "ask":
         _ask(engine, args.question, args.json)
     elif args.command == "search":
         _search(engine, args.terms, args.limit, args.json)
-    elif args.command == "eval":
-        raise SystemExit(_eval(engine, args.file))
     else:
         _serve(settings, engine, args.workers)

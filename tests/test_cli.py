@@ -74,18 +74,44 @@ def test_eval_prints_accuracy_per_status_and_misses(
             "question": "Do you sell my email address?",
             "status": "answered",
             "clause": ["not selling our customers"],
+            "split": "test",
         },
-        {"question": "what's the weather", "status": "out_of_scope"},
-        {"question": "what's the weather", "status": "smalltalk"},
+        {"question": "what's the weather", "status": "out_of_scope", "split": "test"},
+        {"question": "what's the weather", "status": "smalltalk", "split": "test"},
+        {"question": "hello", "status": "out_of_scope", "split": "dev"},
     ]
     labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     with pytest.raises(SystemExit) as done:
         main(["eval", str(labelled)])
     assert done.value.code == 0
     out = capsys.readouterr().out
-    assert "answered" in out and "100.0%" in out
+    assert out.startswith("test split")
+    assert "answered              1      1    100.0%" in out
     assert "smalltalk             0      1      0.0%" in out
     assert "misses (1):" in out and "line 3" in out
+    with pytest.raises(SystemExit) as done:
+        main(["eval", str(labelled), "--min-accuracy", "0.9"])
+    assert done.value.code == 1
+    assert "below 90.0%" in capsys.readouterr().err
+
+
+def test_eval_of_a_directory_has_a_row_per_policy_and_a_pooled_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("acme_rockets", "lumen_fitness"):
+        for suffix in (".md", ".jsonl"):
+            (tmp_path / f"{name}{suffix}").write_bytes(
+                (DATA / "policies" / f"{name}{suffix}").read_bytes()
+            )
+    with pytest.raises(SystemExit) as done:
+        main(["eval", str(tmp_path), "--split", "all"])
+    assert done.value.code == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert [
+        r.split()[0]
+        for r in rows
+        if r.split() and r.split()[0] in {"acme_rockets", "lumen_fitness", "pooled"}
+    ] == ["acme_rockets", "lumen_fitness", "pooled"]
 
 
 def test_a_broken_policy_is_a_clear_error(

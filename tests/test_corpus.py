@@ -60,7 +60,7 @@ def test_clause_ids_are_stable_and_survive_edits_elsewhere() -> None:
     ("name", "owner", "email", "phone", "iso"),
     [
         (
-            "acme_policy.md",
+            "policies/acme_rockets.md",
             "Acme Rocket Supplies Ltd.",
             "privacy@acme-rockets.example",
             "+44 20 7946 0958",
@@ -94,7 +94,7 @@ def test_other_policies_give_their_own_metadata(
 
 
 def test_markdown_headings_become_sections() -> None:
-    policy = load_policy(DATA / "acme_policy.md")
+    policy = load_policy(DATA / "policies" / "acme_rockets.md")
     titles = [s.title for s in policy.sections]
     assert "Children" in titles
     children = next(s for s in policy.sections if s.title == "Children")

@@ -80,7 +80,7 @@ def test_search_ranks_clauses_and_names_matched_words(engine: Engine) -> None:
 
 @pytest.fixture(scope="module")
 def acme() -> Engine:
-    return Engine.from_settings(Settings(policy=DATA / "acme_policy.md"))
+    return Engine.from_settings(Settings(policy=DATA / "policies" / "acme_rockets.md"))
 
 
 def test_another_policy_answers_from_its_own_clauses_and_contacts(acme: Engine) -> None:

@@ -105,7 +105,9 @@ async def test_policy_page_has_every_clause_as_an_anchor(
 async def test_policy_page_shows_another_policy_and_its_own_contacts(
     aiohttp_client: Make,
 ) -> None:
-    settings = Settings(policy=DATA / "acme_policy.md", contact_phone="+44 20 7946 0000")
+    settings = Settings(
+        policy=DATA / "policies" / "acme_rockets.md", contact_phone="+44 20 7946 0000"
+    )
     client = await aiohttp_client(create_app(settings))
     engine = Engine.from_settings(settings)
     page = parse(await (await client.get("/policy")).text())

@@ -88,3 +88,40 @@ def top(scores: Floats, k: int) -> npt.NDArray[np.intp]:
         candidates = np.flatnonzero(scores >= kth)
         return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
     return np.argsort(-scores, kind="stable")[:k]
+
+
+class BM25Index:
+    """Okapi BM25 scores of a query's terms against documents (Robertson's idf, floored at
+    0 so a term in most documents never counts against one)."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
+        self.size = len(documents)
+        lengths = np.asarray([len(d) for d in documents], dtype=np.float64)
+        average = float(lengths.mean()) if self.size and lengths.any() else 1.0
+        self._norm = k1 * (1.0 - b + b * lengths / average)
+        self._k1 = k1
+        self._postings: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
+        counts: dict[str, dict[int, int]] = {}
+        for n, document in enumerate(documents):
+            for term, c in Counter(document).items():
+                counts.setdefault(term, {})[n] = c
+        for term, docs in counts.items():
+            rows = np.fromiter(docs.keys(), dtype=np.intp, count=len(docs))
+            tf = np.fromiter(docs.values(), dtype=np.float64, count=len(docs))
+            self._postings[term] = (rows, tf)
+        self.idf = {
+            term: max(0.0, float(np.log((self.size - len(r) + 0.5) / (len(r) + 0.5) + 1.0)))
+            for term, (r, _) in self._postings.items()
+        }
+
+    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Floats:
+        """Each document's score; a term's contribution is multiplied by its weight (1 if
+        none is given), and a term said twice counts twice."""
+        out = np.zeros(self.size)
+        for term, weight in zip(terms, weights or [1.0] * len(terms), strict=True):
+            found = self._postings.get(term)
+            if found is None:
+                continue
+            rows, tf = found
+            out[rows] += weight * self.idf[term] * tf * (self._k1 + 1.0) / (tf + self._norm[rows])
+        return out
