@@ -125,6 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--misses", action="store_true", help="also list every miss of every policy"
     )
     _policy_options(evaluate)
+    tune = commands.add_parser(
+        "tune",
+        help="fit the confidence and the thresholds on labelled dev questions, and print them",
+    )
+    tune.add_argument(
+        "paths",
+        type=Path,
+        nargs="+",
+        help="labelled files (against --policy) or directories of policies beside their questions",
+    )
+    _policy_options(tune)
     return parser
 
 
@@ -227,6 +238,28 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _tune(args: argparse.Namespace, settings: Settings) -> int:
+    from qa_service.calibration import fit
+    from qa_service.evaluation import labelled_policies, load_cases
+
+    sets = []
+    for path in args.paths:
+        pairs = labelled_policies(path) if path.is_dir() else [(settings.policy, path)]
+        for policy, labelled in pairs:
+            dev = [c for c in load_cases(labelled) if c.split == "dev"]
+            if dev:
+                sets.append((Engine.from_settings(replace(settings, policy=policy)), dev))
+    if not sets:
+        print("error: no dev questions to fit on", file=sys.stderr)
+        return 2
+    result = fit(sets)
+    t = result.tuning
+    print(f"fitted on {result.questions} dev questions of {len(sets)} policies:")
+    print(f"  status accuracy {result.accuracy:.1%}, AUROC {result.auroc or 0:.3f}")
+    print(f"calibration={t.calibration}, answer_at={t.answer_at}, domain={t.domain}")
+    return 0
+
+
 def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from aiohttp import web
 
@@ -292,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         if args.command == "eval":
             raise SystemExit(_eval(args, settings))
+        if args.command == "tune":
+            raise SystemExit(_tune(args, settings))
         engine = Engine.from_settings(settings)
     except (QAError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -30,6 +30,7 @@ class Clause:
     paragraph: int  # paragraph number within the whole document, from 1
     sentence: int  # sentence number within its paragraph, from 1
     position: int  # clause number within the whole document, from 1
+    context: str = ""  # the lead-in of the list the clause is an item of
 
 
 @dataclass(frozen=True, slots=True)

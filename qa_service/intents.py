@@ -40,6 +40,25 @@ class IntentSet:
     responses: dict[str, str]
     shorthand: dict[str, str] = field(default_factory=dict)
     synonyms: dict[str, str] = field(default_factory=dict)
+    lexicon: Lexicon = field(default_factory=lambda: Lexicon())
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionType:
+    """A question saying one of `asks` ("how long") is looking for a clause saying one of
+    `says` ("days", "retain")."""
+
+    asks: tuple[str, ...]
+    says: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """What retrieval knows of the words of privacy questions (intents/common/lexicon.toml)."""
+
+    related: tuple[tuple[str, ...], ...] = ()  # groups of words one may mean by another
+    ignore: frozenset[str] = frozenset()  # words of questions that say nothing of what is asked
+    question_types: tuple[QuestionType, ...] = ()
 
 
 def _line_of(text: str, needle: str, start_line: int = 1) -> int:
@@ -155,6 +174,9 @@ def load_intents(paths: list[Path]) -> IntentSet:
     responses: dict[str, str] = {}
     shorthand: dict[str, str] = {}
     synonyms: dict[str, str] = {}
+    related: list[tuple[str, ...]] = []
+    ignore: set[str] = set()
+    question_types: list[QuestionType] = []
     names: dict[str, str] = {}
     for path in paths:
         try:
@@ -164,7 +186,15 @@ def load_intents(paths: list[Path]) -> IntentSet:
             raise IntentError(f"{path}: invalid TOML: {exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise IntentError(f"{path}: cannot read: {exc}") from exc
-        unknown = set(data) - {"intent", "responses", "shorthand", "synonyms"}
+        unknown = set(data) - {
+            "intent",
+            "responses",
+            "shorthand",
+            "synonyms",
+            "related",
+            "ignore",
+            "question_type",
+        }
         if unknown:
             key = sorted(unknown)[0]
             raise IntentError(f"{path}:{_line_of(text, key)}: unknown top-level key '{key}'")
@@ -195,13 +225,35 @@ def load_intents(paths: list[Path]) -> IntentSet:
             shorthand.update(_word_map(data["shorthand"], path, text, "shorthand"))
         if "synonyms" in data:
             synonyms.update(_word_map(data["synonyms"], path, text, "synonyms"))
+        if "related" in data:
+            where = f"{path}:{_line_of(text, 'related')}"
+            groups = data["related"]
+            if not isinstance(groups, list):
+                raise IntentError(f"{where}: 'related' must be a list of lists of words")
+            related += [_strings(g, where, "related", required=True) for g in groups]
+        if "ignore" in data:
+            where = f"{path}:{_line_of(text, 'ignore')}"
+            ignore.update(
+                w.lower() for w in _strings(data["ignore"], where, "ignore", required=True)
+            )
+        for raw in data.get("question_type", []):
+            where = f"{path}:{_line_of(text, 'question_type')}"
+            if not isinstance(raw, dict) or set(raw) != {"asks", "says"}:
+                raise IntentError(f"{where}: a [[question_type]] needs 'asks' and 'says'")
+            question_types.append(
+                QuestionType(
+                    _strings(raw["asks"], where, "asks", required=True),
+                    _strings(raw["says"], where, "says", required=True),
+                )
+            )
     missing = [key for key in REQUIRED_RESPONSES if key not in responses]
     if missing:
         raise IntentError(
             f"{', '.join(map(str, paths)) or 'intents'}: missing response(s) in [responses]: "
             + ", ".join(missing)
         )
-    return IntentSet(tuple(intents), responses, shorthand, synonyms)
+    lexicon = Lexicon(tuple(related), frozenset(ignore), tuple(question_types))
+    return IntentSet(tuple(intents), responses, shorthand, synonyms, lexicon)
 
 
 def intent_files(directory: Path, policy_path: Path) -> list[Path]:

@@ -10,25 +10,38 @@ synchronous (no aiohttp here), built once from a policy and its intents, then re
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from qa_service.config import DEFAULT_INTENTS, Settings
 from qa_service.corpus import Contact, Policy, load_policy
-from qa_service.engine.analysis import Analyzer, Query, ngrams
+from qa_service.engine.analysis import Analyzer, Query
 from qa_service.engine.compose import Composer
-from qa_service.engine.decision import decide
+from qa_service.engine.decision import Evidence, decide
 from qa_service.engine.results import STATUSES, Answer, Citation, SearchHit, Status
-from qa_service.engine.retrieval import Floats, TermIndex
-from qa_service.engine.routing import Router, resolve
+from qa_service.engine.retrieval import ClauseIndex, Floats
+from qa_service.engine.routing import Route, Router, resolve
 from qa_service.engine.search import Searcher
 from qa_service.engine.tuning import Tuning
 from qa_service.intents import IntentSet, intent_files, load_intents
 
-__all__ = ["STATUSES", "Answer", "Citation", "Engine", "SearchHit", "Status", "Tuning"]
+__all__ = [
+    "STATUSES",
+    "Answer",
+    "Assessment",
+    "Citation",
+    "Engine",
+    "Evidence",
+    "SearchHit",
+    "Status",
+    "Tuning",
+]
 
 
 class Engine:
@@ -53,9 +66,12 @@ class Engine:
             [c.text for c in policy.clauses]
             + [s.title for s in policy.sections]
             + [e for i in intents.intents for e in (*i.examples, *i.evidence, i.question or "")],
+            intents.lexicon,
         )
         clause_terms = [self.analyzer.known_terms(f"{c.text} {c.section}") for c in policy.clauses]
-        self._clauses = TermIndex([ngrams(terms) for terms in clause_terms])
+        self._clauses = ClauseIndex(
+            policy.clauses, self.analyzer, intents.lexicon.question_types, self.tuning
+        )
         self.routes = resolve(intents.intents, policy)
         self._router = Router(self.routes, self.analyzer, self.tuning, len(policy.clauses))
         self._composer = Composer(
@@ -110,7 +126,7 @@ class Engine:
         return [route.intent.question or "" for route in self._composer.pool[:most]]
 
     def clause_scores(self, query: Query) -> Floats:
-        return self._clauses.scores(query.features)
+        return self._clauses.scores(query)
 
     def answer(self, question: str) -> Answer:
         if self._cache is not None:
@@ -118,19 +134,55 @@ class Engine:
         return self._answer(question)
 
     def _answer(self, question: str) -> Answer:
+        a = self.assess(question)
+        decision = decide(self.tuning, a.route, a.evidence)
+        return self._composer.answer(decision, a.query, a.scores, a.cited)
+
+    def assess(self, question: str) -> Assessment:
+        """What the decision reads: the route that matched, the clause an answer would cite
+        first, and the evidence the confidence is computed from (`run.py tune` fits on it)."""
         query = self.analyzer.query(question)
-        clause_scores = self.clause_scores(query)
-        route_scores = self._router.scores(query, clause_scores)
-        route, route_score = self._router.best(route_scores) or (None, 0.0)
-        decision = decide(
-            self.tuning,
-            route,
-            route_score,
-            float(clause_scores.max()) if clause_scores.size else 0.0,
-            self._router.nearest(route_scores),
-            self._domain_share(query),
+        scores = self.clause_scores(query)
+        route_scores = self._router.scores(query, scores)
+        route, _ = self._router.best(route_scores) or (None, 0.0)
+        cited = self._candidate(route, scores)
+        evidence = self._evidence(query, scores, route_scores, route, cited)
+        return Assessment(query, scores, route, cited, evidence)
+
+    def _candidate(self, route: Route | None, scores: Floats) -> int | None:
+        """The clause the answer would cite first: a curated answer's own; for a topic the
+        question names, its covered clause that matches best, unless retrieval's first clause
+        matches much better; else retrieval's first clause."""
+        if route is not None and route.intent.kind == "answer":
+            return max((c.position - 1 for c in route.clauses), key=scores.item)
+        if not scores.size or scores.max() <= 0:
+            return None
+        first = int(scores.argmax())
+        if route is not None and route.intent.kind == "topic" and route.clauses:
+            covered = max((c.position - 1 for c in route.clauses), key=scores.item)
+            if scores[covered] >= self.tuning.also_cite * scores[first]:
+                return covered
+        return first
+
+    def _evidence(
+        self,
+        query: Query,
+        scores: Floats,
+        route_scores: Floats,
+        route: Route | None,
+        cited: int | None,
+    ) -> Evidence:
+        score = float(scores[cited]) if cited is not None else 0.0
+        others = np.delete(scores, cited) if cited is not None else scores
+        return Evidence(
+            score=score,
+            lead=score - float(others.max()) if others.size else score,
+            coverage=self._clauses.coverage(query, cited) if cited is not None else 0.0,
+            domain=self._domain_share(query),
+            terms=math.log1p(len(query.terms)),
+            intent=self._router.intent_strength(route_scores),
+            topic=float(route is not None and route.intent.kind == "topic" and bool(route.clauses)),
         )
-        return self._composer.answer(decision, query, clause_scores)
 
     def _domain_share(self, query: Query) -> float:
         """The share of the question's terms that a privacy policy would use."""
@@ -141,6 +193,15 @@ class Engine:
     def search(self, query: str, limit: int = 5, *, prefix: bool = False) -> list[SearchHit]:
         """Clauses ranked against the query; with `prefix`, its last word may be unfinished."""
         return self._searcher.search(query, limit, prefix=prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    query: Query
+    scores: Floats  # every clause's retrieval score
+    route: Route | None
+    cited: int | None  # index of the clause an answer would cite first
+    evidence: Evidence
 
 
 class _AnswerCache:

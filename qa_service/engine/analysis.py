@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from qa_service.intents import Lexicon
+
 # English function words. Deliberately short: words such as "not", "keep", "long" and
 # "call" carry meaning in privacy questions, unlike in general-purpose stop lists.
 STOPWORDS = frozenset(
@@ -114,6 +116,7 @@ class Analyzer:
         shorthand: Mapping[str, str],
         synonyms: Mapping[str, str],
         known_texts: Iterable[str] = (),
+        lexicon: Lexicon | None = None,
     ) -> None:
         # Expansions are split as questions are, so every word the analyser gives is [a-z0-9]+.
         self._shorthand = {k: split(v) for k, v in shorthand.items() if " " not in k}
@@ -124,6 +127,15 @@ class Analyzer:
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
         self.known = frozenset(w for text in known_texts for w in self.raw_words(text))
         self.vocabulary = sorted(w for w in self.known if w.isalpha() and len(w) >= 3)
+        lexicon = lexicon or Lexicon()
+        # A term's related terms (the others of its groups), and the terms that say nothing.
+        related: dict[str, set[str]] = {}
+        for group in lexicon.related:
+            terms = {t for word in group for t in self.known_terms(word)}
+            for t in terms:
+                related.setdefault(t, set()).update(terms - {t})
+        self.related = {t: tuple(sorted(others)) for t, others in related.items()}
+        self.ignored = frozenset(t for w in lexicon.ignore for t in self.known_terms(w))
 
     def raw_words(self, text: str) -> list[str]:
         """The text's words with shorthand expanded ("u" is "you", "opt out" "unsubscribe")."""

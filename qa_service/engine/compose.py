@@ -85,15 +85,12 @@ class Composer:
         ).reshape(len(policy.clauses), len(self.pool))
 
     def answer(
-        self,
-        decision: Decision,
-        query: Query,
-        clause_scores: Floats,
+        self, decision: Decision, query: Query, clause_scores: Floats, cited: int | None
     ) -> Answer:
         route = decision.route
         citations: list[Citation] = []
-        if decision.status == "answered":
-            citations = self._citations(route, clause_scores)
+        if decision.status == "answered" and cited is not None:
+            citations = self._citations(route, clause_scores, cited)
             text = self._quote(citations, route)
         elif route is not None and route.intent.name in self._replies:
             text = self._replies[route.intent.name]
@@ -110,21 +107,20 @@ class Composer:
             intent=name,
         )
 
-    def _citations(self, route: Route | None, scores: Floats) -> list[Citation]:
+    def _citations(self, route: Route | None, scores: Floats, cited: int) -> list[Citation]:
+        """A curated answer's clauses as it cites them; else the cited clause, then the next
+        best clauses that score nearly as well."""
         t = self.tuning
-        if route is not None and route.intent.kind == "answer":  # as the intent cites them
+        clauses = self.policy.clauses
+        if route is not None and route.intent.kind == "answer":
             return [Citation(c, float(scores[c.position - 1])) for c in route.clauses]
-        if route is not None:  # a topic: its covered clauses that match the question best
-            ranked = sorted(
-                (Citation(c, float(scores[c.position - 1])) for c in route.clauses),
-                key=lambda c: -c.score,
-            )
-        else:
-            clauses = self.policy.clauses
-            ranked = [Citation(clauses[i], float(scores[i])) for i in top(scores, t.max_citations)]
-            ranked = [c for c in ranked if c.score > 0]
-        best = ranked[0].score
-        return [c for c in ranked if c.score >= t.related * best][: t.max_citations]
+        first = Citation(clauses[cited], float(scores[cited]))
+        others = [
+            Citation(clauses[i], float(scores[i]))
+            for i in top(scores, t.max_citations).tolist()
+            if i != cited and scores[i] > 0 and scores[i] >= t.also_cite * first.score
+        ]
+        return [first, *others][: t.max_citations]
 
     def _quote(self, citations: list[Citation], route: Route | None) -> str:
         """The cited clauses' text: every one a curated intent cites, else the best."""

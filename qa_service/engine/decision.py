@@ -1,50 +1,68 @@
-"""The decision: which status a question gets and how confident the engine is, from how well
-the best route and the best clause match."""
+"""The decision: which status a question gets, and the confidence: the estimated probability
+that the clause the answer cites (or would cite) answers the question, from a logistic model
+over a few signals, fitted on the dev split of several policies (`run.py tune`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import astuple, dataclass
 
 from qa_service.engine.results import Status
-from qa_service.engine.routing import Route
+from qa_service.engine.routing import CHAT, Route
 from qa_service.engine.tuning import Tuning
 from qa_service.intents import Kind
 
-# The status of a route that replies rather than answers: a topic the policy does not cover
-# falls back; the conversational ones are their own status.
-_REPLY: dict[Kind, Status] = {
-    "answer": "fallback",
-    "topic": "fallback",
-    "smalltalk": "smalltalk",
-    "handoff": "handoff",
-    "out_of_scope": "out_of_scope",
-}
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the decision reads about one question and the clause it would cite."""
+
+    score: float  # the clause's retrieval score (about 1: it holds every term of the question)
+    lead: float  # how far it leads the next clause
+    coverage: float  # share of the question's terms (by idf) the clause holds
+    domain: float  # share of the question's terms a privacy policy would use
+    terms: float  # how many terms the question has, log-scaled
+    intent: float  # the best curated answer's score over its bar (1: at the bar)
+    topic: float  # 1 when the question names a topic the policy covers
+
+    def vector(self) -> tuple[float, ...]:
+        return astuple(self)
+
+
+def probability(tuning: Tuning, evidence: Evidence) -> float:
+    """The calibrated probability that the clause answers the question."""
+    bias, *weights = tuning.calibration
+    z = bias + sum(w * x for w, x in zip(weights, evidence.vector(), strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     status: Status
     confidence: float
-    route: Route | None = None  # the intent that replies, if one does
-    retrieved: bool = False  # the answer cites what retrieval ranks first
+    route: Route | None = None  # the intent that replies or answers, if one does
 
 
-def decide(
-    tuning: Tuning,
-    route: Route | None,
-    route_score: float,
-    best_clause: float,
-    nearest_route: float,
-    domain: float,
-) -> Decision:
-    """A route that passes its bar decides; else retrieval answers if its best clause is good
-    enough; else nothing is forced: a question in privacy words gets a fallback (the policy
-    does not say), anything else is out of scope."""
-    if route is not None:
-        if route.answers:
-            return Decision("answered", route_score, route)
-        return Decision(_REPLY[route.intent.kind], route_score, route)
-    if best_clause >= tuning.clause:
-        return Decision("answered", best_clause, retrieved=True)
-    doubt = 1.0 - max(best_clause / tuning.clause, nearest_route)
-    return Decision("fallback" if domain >= tuning.domain else "out_of_scope", 0.5 + doubt / 2)
+def decide(tuning: Tuning, route: Route | None, evidence: Evidence) -> Decision:
+    """A conversational intent replies, and a curated answer (written for this very policy)
+    answers; otherwise the question is answered when the clause probably answers it, a
+    fallback when it is about privacy, else out of scope. A topic the question names but the
+    policy does not cover falls back: nothing is forced."""
+    p = probability(tuning, evidence)
+    if route is not None and route.intent.kind in CHAT:
+        return Decision(_CHAT[route.intent.kind], p, route)
+    if route is not None and route.intent.kind == "answer":
+        return Decision("answered", p, route)
+    if route is not None and route.intent.kind == "topic" and not route.clauses:
+        return Decision("fallback", p, route)
+    if p >= tuning.answer_at:
+        return Decision("answered", p, route)
+    status: Status = "fallback" if evidence.domain >= tuning.domain else "out_of_scope"
+    return Decision(status, p)
+
+
+_CHAT: dict[Kind, Status] = {
+    "smalltalk": "smalltalk",
+    "handoff": "handoff",
+    "out_of_scope": "out_of_scope",
+}

@@ -3,6 +3,7 @@ fuzzy ratios (rapidfuzz). The only module that uses either library."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,7 +12,10 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from qa_service.engine.analysis import sort_tokens
+from qa_service.corpus import Clause
+from qa_service.engine.analysis import Analyzer, Query, char_ngrams, ngrams, sort_tokens
+from qa_service.engine.tuning import Tuning
+from qa_service.intents import QuestionType
 
 Floats = npt.NDArray[np.float64]
 
@@ -113,6 +117,8 @@ class BM25Index:
             term: max(0.0, float(np.log((self.size - len(r) + 0.5) / (len(r) + 0.5) + 1.0)))
             for term, (r, _) in self._postings.items()
         }
+        # What a term no document holds would weigh: a question's word the policy never uses.
+        self.unseen = float(np.log((self.size + 0.5) / 0.5 + 1.0))
 
     def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Floats:
         """Each document's score; a term's contribution is multiplied by its weight (1 if
@@ -125,3 +131,105 @@ class BM25Index:
             rows, tf = found
             out[rows] += weight * self.idf[term] * tf * (self._k1 + 1.0) / (tf + self._norm[rows])
         return out
+
+
+class ClauseIndex:
+    """The policy's clauses ranked against a question: BM25 over each clause's terms and term
+    pairs; its section heading and list lead-in as lower-weighted fields; a question word's
+    related words weighted below it; character n-grams for spellings terms miss; and a bonus
+    for clauses of the kind the question asks for ("how long" prefers durations).
+
+    Scores are normalised by what the question's terms could score at most, so they mean the
+    same on any policy: about 1 when a clause holds every term of the question."""
+
+    def __init__(
+        self,
+        clauses: Sequence[Clause],
+        analyzer: Analyzer,
+        question_types: Sequence[QuestionType],
+        tuning: Tuning,
+    ) -> None:
+        self.analyzer = analyzer
+        self.tuning = tuning
+        self.size = len(clauses)
+        t = tuning
+        text = [analyzer.known_terms(c.text) for c in clauses]
+        heading = [analyzer.known_terms(c.section) for c in clauses]
+        context = [analyzer.known_terms(c.context) for c in clauses]
+        self._text = BM25Index([ngrams(terms) for terms in text], t.k1, t.b)
+        self._heading = BM25Index(heading, t.k1, t.b)
+        self._context = BM25Index(context, t.k1, t.b)
+        self._chars = TermIndex([char_ngrams(analyzer.raw_words(c.text)) for c in clauses])
+        self._terms = [frozenset(a + b + c) for a, b, c in zip(text, heading, context, strict=True)]
+        # Question types: the phrases that ask (padded words, matched in the question's words)
+        # and which clauses say what they ask for (a term, or a phrase of several).
+        words = [f" {' '.join(analyzer.raw_words(c.text))} " for c in clauses]
+        self._kinds: list[tuple[list[str], Floats]] = []
+        for kind in question_types:
+            says = [analyzer.raw_words(s) for s in kind.says]
+            single = {t for s in says if len(s) == 1 for t in analyzer.terms(s)}
+            phrases = [f" {' '.join(s)} " for s in says if len(s) > 1]
+            held = [
+                bool(single & terms) or any(ph in w for ph in phrases)
+                for terms, w in zip(self._terms, words, strict=True)
+            ]
+            asks = [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks]
+            self._kinds.append((asks, np.asarray(held, dtype=np.float64)))
+
+    def _own(self, query: Query) -> list[str]:
+        """The question's terms that say what is asked: not the words of a question-type
+        phrase ("how long"), nor words every question about a policy uses ("website")."""
+        said = f" {query.text} "
+        asked = {
+            t
+            for asks, _ in self._kinds
+            for phrase in asks
+            if phrase in said
+            for t in self.analyzer.terms(phrase.split())
+        }
+        own = [t for t in query.terms if t not in self.analyzer.ignored and t not in asked]
+        return own or [t for t in query.terms if t not in self.analyzer.ignored]
+
+    def weighted(self, query: Query) -> tuple[list[str], list[float]]:
+        """The question's terms and term pairs, weighted: its own 1, their related words less."""
+        own = self._own(query)
+        terms = [*own, *(f"{a} {b}" for a, b in itertools.pairwise(own))]
+        weights = [1.0] * len(terms)
+        seen = set(terms)
+        for term in own:
+            for other in self.analyzer.related.get(term, ()):
+                if other not in seen:
+                    seen.add(other)
+                    terms.append(other)
+                    weights.append(self.tuning.related)
+        return terms, weights
+
+    def coverage(self, query: Query, clause: int) -> float:
+        """The share of the question's terms (weighed by idf) that the clause holds."""
+        own = set(self._own(query))
+        idf = self._text.idf
+        total = sum(idf.get(term, self._text.unseen) for term in own)
+        held = sum(idf.get(term, 0.0) for term in own & self._terms[clause])
+        return held / total if total else 0.0
+
+    def scores(self, query: Query) -> Floats:
+        t = self.tuning
+        terms, weights = self.weighted(query)
+        idf = self._text.idf
+        most = sum(
+            w * idf.get(term, 0.0)
+            for term, w in zip(terms, weights, strict=True)
+            if " " not in term
+        )
+        if not most:
+            return np.zeros(self.size)
+        scores = self._text.scores(terms, weights)
+        scores += t.heading * self._heading.scores(terms, weights)
+        scores += t.context * self._context.scores(terms, weights)
+        scores /= most
+        scores += t.chars * self._chars.scores(char_ngrams(query.words))
+        said = f" {query.text} "
+        for asks, held in self._kinds:
+            if any(phrase in said for phrase in asks):
+                scores += t.asks * held
+        return scores

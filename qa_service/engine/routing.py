@@ -66,9 +66,16 @@ def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> 
     return Route(intent)
 
 
+CHAT = ("smalltalk", "handoff", "out_of_scope")  # conversational kinds: they reply, never cite
+
+
 class Router:
     """Scores every route for a question: its best example's blend of word, character and
-    fuzzy similarity, plus support from retrieval finding a clause it cites, plus its cues."""
+    fuzzy similarity, plus support from retrieval finding a clause it cites, plus its cues.
+
+    Routes fire only when asked: a generic topic only when the question names it (says one of
+    its cues); a conversational intent only for a chatty message, one whose words its examples
+    use, all but one at most ("can any 3rd party see my chats?" is not "see you")."""
 
     def __init__(
         self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning, n_clauses: int
@@ -101,6 +108,13 @@ class Router:
             if route.intent.kind == "answer":
                 self._cites[n, [c.position - 1 for c in route.clauses]] = True
         self.bars = np.asarray([tuning.bar(r.intent.kind) for r in self.routes], dtype=np.float64)
+        self._topics = np.asarray([r.intent.kind == "topic" for r in self.routes], dtype=bool)
+        self._answers = np.asarray([r.intent.kind == "answer" for r in self.routes], dtype=bool)
+        vocabularies: dict[int, set[str]] = {}
+        for n, text in zip(owners, texts, strict=True):
+            if self.routes[n].intent.kind in CHAT:
+                vocabularies.setdefault(n, set()).update(analyzer.terms(text.split()))
+        self._chat = {n: frozenset(v) for n, v in vocabularies.items()}
 
     def scores(self, query: Query, clause_scores: Floats) -> Floats:
         if not self.routes:
@@ -116,9 +130,15 @@ class Router:
             support = np.where(self._cites, clause_scores, 0.0).max(axis=1)
             scores += t.support * support
         said = f" {query.text} "
-        cued = [n for n, cue in self._cues if cue in said]
-        if cued:
-            scores += t.cue * np.bincount(cued, minlength=len(self.routes))
+        cued = np.bincount(
+            [n for n, cue in self._cues if cue in said], minlength=len(self.routes)
+        ).astype(np.float64)
+        scores += t.cue * cued
+        scores[self._topics & (cued == 0)] = 0.0  # a topic the question does not name
+        terms = set(query.terms)
+        for n, vocabulary in self._chat.items():
+            if len(terms - vocabulary) > 1 and not cued[n]:
+                scores[n] = 0.0  # not a chatty message, whatever its words resemble
         return np.asarray(scores, dtype=np.float64)
 
     def best(self, scores: Floats) -> tuple[Route, float] | None:
@@ -138,6 +158,7 @@ class Router:
                     return other, float(scores[n])
         return first, float(scores[ranked[0]])
 
-    def nearest(self, scores: Floats) -> float:
-        """How close the best route came to its bar (1.0: at the bar)."""
-        return float((scores / self.bars).max()) if scores.size else 0.0
+    def intent_strength(self, scores: Floats) -> float:
+        """The best curated answer's score over its bar (1: at the bar; 0: none)."""
+        strengths = (scores / self.bars)[self._answers]
+        return float(strengths.max()) if strengths.size else 0.0
