@@ -12,11 +12,6 @@ from qa_service.config import Settings
 from qa_service.engine import Engine
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.from_settings(Settings())
-
-
 @pytest.mark.parametrize(
     ("typed", "word"),
     [("coo", "cookie"), ("cr", "credit"), ("sel", "selling"), ("dele", "delete")],
