@@ -78,8 +78,9 @@ class Engine:
             policy, self.contact, intents.responses, self.routes, self.analyzer, self.tuning
         )
         self._searcher = Searcher(policy, self.analyzer, self.clause_scores)
-        # Terms a privacy policy would use: the policy's own and those of the intents about it.
-        about_privacy = [
+        # Terms a privacy policy would use: the policy's own, the lexicon's and those of the
+        # intents about privacy.
+        about_privacy = [*(word for group in intents.lexicon.related for word in group)] + [
             text
             for i in intents.intents
             if i.kind in ("answer", "topic", "handoff")

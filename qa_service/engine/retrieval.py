@@ -117,8 +117,7 @@ class BM25Index:
             term: max(0.0, float(np.log((self.size - len(r) + 0.5) / (len(r) + 0.5) + 1.0)))
             for term, (r, _) in self._postings.items()
         }
-        # What a term no document holds would weigh: a question's word the policy never uses.
-        self.unseen = float(np.log((self.size + 0.5) / 0.5 + 1.0))
+        self.median_idf = float(np.median(list(self.idf.values()))) if self.idf else 1.0
 
     def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Floats:
         """Each document's score; a term's contribution is multiplied by its weight (1 if
@@ -205,12 +204,22 @@ class ClauseIndex:
         return terms, weights
 
     def coverage(self, query: Query, clause: int) -> float:
-        """The share of the question's terms (weighed by idf) that the clause holds."""
+        """The share of the question's terms (weighed by idf) that the clause holds, a term
+        held only through a related word counting as much as related words weigh."""
         own = set(self._own(query))
-        idf = self._text.idf
-        total = sum(idf.get(term, self._text.unseen) for term in own)
-        held = sum(idf.get(term, 0.0) for term in own & self._terms[clause])
-        return held / total if total else 0.0
+        idf, held = self._text.idf, self._terms[clause]
+        # A word the policy never uses weighs as a middling one of its words: it may be a
+        # verb of the visitor's own ("stay") as well as something the policy lacks.
+        unseen = self._text.median_idf
+        total = gained = 0.0
+        for term in own:
+            weight = idf.get(term, unseen)
+            total += weight
+            if term in held:
+                gained += weight
+            elif held.intersection(self.analyzer.related.get(term, ())):
+                gained += weight * self.tuning.related
+        return gained / total if total else 0.0
 
     def scores(self, query: Query) -> Floats:
         t = self.tuning

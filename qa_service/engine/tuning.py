@@ -31,8 +31,8 @@ class Tuning:
     chat: float = 0.5  # smalltalk, handoff and off-topic intents
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
-    calibration: tuple[float, ...] = (-3.031, -0.25, 0.79, 2.906, 0.909, 0.269, 1.056, -0.005)
-    answer_at: float = 0.32
+    calibration: tuple[float, ...] = (-3.352, -0.338, 0.832, 2.876, 0.911, 0.399, 1.004, 0.158)
+    answer_at: float = 0.38
     domain: float = 0.45  # share of the question's terms a privacy policy would use
     also_cite: float = 0.6  # other citations must score this share of the best one
     max_citations: int = 3
