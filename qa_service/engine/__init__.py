@@ -69,9 +69,17 @@ class Engine:
             intents.lexicon,
         )
         clause_terms = [self.analyzer.known_terms(f"{c.text} {c.section}") for c in policy.clauses]
+        # The words of the company's and product's names: many questions say them.
+        generic = set(self.analyzer.known_terms("privacy policy statement notice inc ltd llc"))
+        names = frozenset(self.analyzer.known_terms(f"{policy.title} {policy.owner or ''}"))
         self._clauses = ClauseIndex(
-            policy.clauses, self.analyzer, intents.lexicon.question_types, self.tuning
+            policy.clauses,
+            self.analyzer,
+            intents.lexicon.question_types,
+            self.tuning,
+            names - generic,
         )
+
         self.routes = resolve(intents.intents, policy)
         self._router = Router(self.routes, self.analyzer, self.tuning, len(policy.clauses))
         self._composer = Composer(

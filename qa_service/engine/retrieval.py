@@ -147,10 +147,12 @@ class ClauseIndex:
         analyzer: Analyzer,
         question_types: Sequence[QuestionType],
         tuning: Tuning,
+        names: frozenset[str] = frozenset(),
     ) -> None:
         self.analyzer = analyzer
         self.tuning = tuning
         self.size = len(clauses)
+        self.names = names  # terms of the company's and product's names: many questions say them
         t = tuning
         text = [analyzer.known_terms(c.text) for c in clauses]
         heading = [analyzer.known_terms(c.section) for c in clauses]
@@ -189,18 +191,20 @@ class ClauseIndex:
         own = [t for t in query.terms if t not in self.analyzer.ignored and t not in asked]
         return own or [t for t in query.terms if t not in self.analyzer.ignored]
 
-    def weighted(self, query: Query) -> tuple[list[str], list[float]]:
-        """The question's terms and term pairs, weighted: its own 1, their related words less."""
+    def weighted(self, query: Query, extra: Sequence[str] = ()) -> tuple[list[str], list[float]]:
+        """The question's terms and term pairs, weighted: its own 1 (the company's name
+        less), their related words less, and `extra` terms (of a topic it names) less still."""
+        t = self.tuning
         own = self._own(query)
         terms = [*own, *(f"{a} {b}" for a, b in itertools.pairwise(own))]
-        weights = [1.0] * len(terms)
+        weights = [t.name if term in self.names else 1.0 for term in terms]
         seen = set(terms)
         for term in own:
             for other in self.analyzer.related.get(term, ()):
                 if other not in seen:
                     seen.add(other)
                     terms.append(other)
-                    weights.append(self.tuning.related)
+                    weights.append(t.related)
         return terms, weights
 
     def coverage(self, query: Query, clause: int) -> float:
@@ -213,7 +217,7 @@ class ClauseIndex:
         unseen = self._text.median_idf
         total = gained = 0.0
         for term in own:
-            weight = idf.get(term, unseen)
+            weight = idf.get(term, unseen) * (self.tuning.name if term in self.names else 1.0)
             total += weight
             if term in held:
                 gained += weight
