@@ -7,12 +7,14 @@ Nothing here knows about any particular policy.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +32,9 @@ class Clause:
     paragraph: int  # paragraph number within the whole document, from 1
     sentence: int  # sentence number within its paragraph, from 1
     position: int  # clause number within the whole document, from 1
-    context: str = ""  # the lead-in of the list the clause is an item of
+    # What the clause is read under besides its section: the lead-in sentence of the list it is
+    # an item of (and its parent items), the header row of its table, a run-in heading.
+    context: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,22 +78,235 @@ class Policy:
         prev = self.clauses[clause.position - 2]
         return prev if prev.paragraph == clause.paragraph else None
 
+    def next(self, clause: Clause) -> Clause | None:
+        """The clause after this one in the same paragraph, if any."""
+        if clause.position >= len(self.clauses):
+            return None
+        nxt = self.clauses[clause.position]
+        return nxt if nxt.paragraph == clause.paragraph else None
+
 
 # --- blocks -------------------------------------------------------------------------------
+
+# heading: a section title; paragraph: sentences; lines: an address or similar, one clause;
+# item: one list item, its sentences read under the list's lead-in; row: one table row, one
+# clause; meta: page furniture (an HTML header or footer) read for contacts only.
+_Kind = Literal["heading", "paragraph", "lines", "item", "row", "meta"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    kind: Literal["heading", "paragraph", "lines"]
+    kind: _Kind
     text: str
     lines: tuple[str, ...] = ()
+    label: str = ""  # a run-in heading: "**Health information.** We collect ..."
+    label_in_text: bool = False  # the label also starts the first sentence ("**EU:** you may")
+    group: int = 0  # the list (nested lists included) or table the block belongs to
+    context: tuple[str, ...] = ()  # items: the parent items' texts; rows: caption, header row
+    raw: str = ""  # headings: the title before its case was quietened
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BOLD_OPEN, _BOLD_CLOSE = "\x01", "\x02"  # where a block's opening bold words start and end
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace(_BOLD_OPEN, "").replace(_BOLD_CLOSE, "").split())
+
+
+_NUMBERING = re.compile(
+    r"^(?:(?:section|article|part|chapter)\s+)?"
+    r"(?:\d{1,2}(?:\.\d{1,2})*[.:)]?|[IVXLC]{1,6}[.:)]|[ivx]{1,6}[.)]|[A-Za-z][.)])"
+    r"\s*[-–—:]?\s+(?=\S)",
+    re.I,
+)
+_KEEP_UPPER = _words(
+    "LLC LLP PLC GMBH USA UK EU EEA US FAQ FAQS GDPR CCPA CPRA COPPA FERPA HIPAA PIPEDA "
+    "LGPD VPPA GLBA ID IDS IP SMS API APIS DPO AI TV SDK SDKS URL URLS GPS IDFA AAID DNT "
+    "GPC PII PHI SSN ATM PIN NFC HR CEO"
+)
+_SUFFIX_CASE = {"INC": "Inc", "LTD": "Ltd", "CORP": "Corp", "CO": "Co", "LIMITED": "Limited"}
+# Proper nouns an all-capitals privacy heading is likely to hold ("YOUR CALIFORNIA RIGHTS").
+_PROPER = _words(
+    "california nevada virginia colorado connecticut utah texas oregon florida washington "
+    "europe european union canada canadian brazil australia japan switzerland swiss "
+    "united states kingdom america american ireland england wales scotland apple google "
+    "android ios i"
+)
+
+
+def _quieter(heading: str) -> str:
+    """An all-capitals heading in sentence case, keeping abbreviations such as LLC.
+
+    A company name before its suffix keeps its capitals: "ACME ROCKETS LLC PRIVACY POLICY" is
+    "Acme Rockets LLC privacy policy".
+    """
+    if not heading.isupper():
+        return heading
+    raw = heading.split()
+    cores = [w.strip(".,:;()'\"’") for w in raw]
+    named = 0  # words up to and including the company suffix
+    for i, core in enumerate(cores):
+        if core in _SUFFIX_CASE or core in {"LLC", "LLP", "PLC", "GMBH"}:
+            named = i + 1
+    words: list[str] = []
+    for i, (w, core) in enumerate(zip(raw, cores, strict=True)):
+        after = cores[i + 1] if i + 1 < len(cores) else ""
+        before = cores[i - 1].lower() if i else ""
+        # "US RESIDENTS" is the country, "CONTACT US" is us.
+        us = core == "US" and bool(after) and before not in {"contact", "about", "to", "with"}
+        kept = (core in _KEEP_UPPER and core != "US") or us
+        if kept or "." in core or any(ch.isdigit() for ch in core):
+            words.append(w)
+        elif core in _SUFFIX_CASE:
+            words.append(w.replace(core, _SUFFIX_CASE[core]))
+        elif core.lower() in _PROPER or (i < named and core.lower() not in _NAME_GLUE):
+            words.append(w.lower().replace(core.lower(), core.capitalize()))
+        else:
+            words.append(w.lower())
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def _unnumbered(title: str) -> str:
+    """A title without its section number ("4. HOW WE SHARE" -> "HOW WE SHARE")."""
+    stripped = _NUMBERING.sub("", title.strip(), count=1)
+    # A bare "1." or "A." stays as it is: there is no title left to keep.
+    return stripped if re.search(r"[^\W\d_]", stripped) else title.strip()
+
+
+def _heading(raw: str) -> _Block:
+    title = _unnumbered(_plain(raw)).rstrip(":").rstrip()
+    if title.endswith(".") and _ends_sentence(title[:-1], ".", ""):  # but "... Ltd." keeps it
+        title = title[:-1].rstrip()
+    return _Block("heading", _quieter(title), raw=title)
+
+
+def _run_in(label: str, rest: str) -> tuple[str, str, bool] | None:
+    """(label, text, label also in text) when bold words open a paragraph as a heading.
+
+    "**Health information.** We collect ..." has a run-in heading; "**Account Data** is
+    information ..." is a sentence that happens to start in bold.
+    """
+    label, rest = " ".join(label.split()), " ".join(rest.split())
+    if not label or not rest:
+        return None
+    if rest[0] in ".:—–-" and (rest[0] != "-" or rest[:2] == "- "):
+        label += rest[0] if rest[0] in ".:" else ""
+        rest = rest.lstrip(".:—–- ")
+    elif not re.search(r"[.:?!]$", label):
+        return None
+    if not rest:
+        return None
+    short = label.rstrip(".: ")
+    if rest[0].islower():
+        return short, f"{label} {rest}", True
+    return short, rest, False
+
+
+def _bold_heading(label: str) -> bool:
+    """A paragraph that is nothing but a few bold words reads as a sub-heading."""
+    words = label.split()
+    return (
+        0 < len(words) <= 12
+        and not re.search(r"[.,;:!]$", label)
+        and bool(re.search(r"[^\W\d_]", label))
+        and not _has_detail(label)
+    )
+
+
+def _text_block(
+    kind: Literal["paragraph", "item"],
+    text: str,
+    *,
+    group: int = 0,
+    context: tuple[str, ...] = (),
+) -> _Block:
+    """A paragraph or list item, with a run-in heading split off when there is one."""
+    m = re.match(f"^{_BOLD_OPEN}(.*?){_BOLD_CLOSE}(.*)$", text, re.S)
+    if m is not None:
+        label, rest = _plain(m.group(1)), _plain(m.group(2))
+        if not rest and kind == "paragraph" and _bold_heading(label):
+            return _heading(label)
+        if (split := _run_in(label, rest)) is not None:
+            short, body, in_text = split
+            return _Block(
+                kind, body, label=short, label_in_text=in_text, group=group, context=context
+            )
+    return _Block(kind, _plain(text), group=group, context=context)
+
+
+def _joined(lines: Iterable[str]) -> str:
+    """Lines of one item as one text: a comma where a line ends without punctuation."""
+    out = ""
+    for line in lines:
+        if out:
+            out += " " if re.search(r"[.,;:!?]$", out) else ", "
+        out += line
+    return out
+
+
+class _Lists:
+    """The list items open at each level, so that nested items know their parents."""
+
+    def __init__(self, new_group: Callable[[], int]) -> None:
+        self._new_group = new_group
+        self.group = 0
+        self._levels: list[tuple[int, str]] = []  # (indent, marker kind) of each level
+        self._texts: list[str] = []  # the latest item's text at each level
+
+    @property
+    def open(self) -> bool:
+        return bool(self._levels)
+
+    def close(self) -> None:
+        self.group = 0
+        self._levels.clear()
+        self._texts.clear()
+
+    def place(self, indent: int, kind: str, nest: bool = False) -> tuple[int, tuple[str, ...]]:
+        """The depth of a new item and its parents' texts.
+
+        Deeper indentation nests; in plain text a new kind of marker ("(a)" under "1.") nests
+        too, and going back to a kind already open returns to its level.
+        """
+        levels = self._levels
+        if not levels:
+            self.group = self._new_group()
+            levels.append((indent, kind))
+            return 0, ()
+        for depth in range(len(levels) - 1, -1, -1):
+            at, k = levels[depth]
+            if at == indent and (k == kind or not kind):
+                del levels[depth + 1 :]
+                return depth, tuple(self._texts[:depth])
+        if indent > levels[-1][0] or (nest and kind and indent >= levels[-1][0]):
+            levels.append((indent, kind))
+        else:
+            while len(levels) > 1 and levels[-1][0] > indent:
+                levels.pop()
+            levels[-1] = (indent, kind)
+        depth = len(levels) - 1
+        return depth, tuple(self._texts[:depth])
+
+    def record(self, depth: int, text: str) -> None:
+        del self._texts[depth:]
+        self._texts.extend([""] * (depth - len(self._texts)))
+        self._texts.append(text)
+
+
+# --- Markdown -----------------------------------------------------------------------------
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LEAD_BOLD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+(\S.*)$")
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _md_inline(text: str) -> str:
@@ -100,18 +317,35 @@ def _md_inline(text: str) -> str:
     return text.replace("\\", "")
 
 
-def _is_heading_line(line: str) -> bool:
-    """A short line with no sentence ending, as plain-text policies title their sections."""
-    words = line.split()
-    return 0 < len(words) <= 10 and not re.search(r"[.!?,;:]$", line) and line[0].isupper()
+def _md_marked(text: str) -> str:
+    """Inline Markdown to plain text, marking bold words that open the text."""
+    if (m := _MD_LEAD_BOLD.match(text)) is not None:
+        inner = _md_inline(m.group(2))
+        return f"{_BOLD_OPEN}{inner}{_BOLD_CLOSE}{_md_inline(text[m.end() :])}"
+    return _md_inline(text)
+
+
+def _is_local_link_list(raw_items: list[str]) -> bool:
+    """Every item is just a link to a place in the same page: a table of contents."""
+    local = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?\[[^\]]+\]\([^)\s]*#[^)\s]*\)\s*$")
+    return len(raw_items) >= 2 and all(local.match(item) for item in raw_items)
 
 
 def _markdown_blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
+    groups = iter(range(1, 1_000_000))
+    lists = _Lists(lambda: next(groups))
     seen_heading = False
     para: list[tuple[str, bool]] = []  # (line, ends with a hard break)
+    item: list[str] = []  # the open list item's lines
+    item_at: tuple[int, tuple[str, ...]] = (0, ())
+    list_start = 0  # where the open list's blocks start
+    list_raw: list[str] = []  # and its items as written, links and all
+    blank = False
+    table: list[list[str]] = []
+    header: list[str] = []
 
-    def flush() -> None:
+    def flush_para() -> None:
         if not para:
             return
         lines = [_md_inline(line).strip() for line, _ in para]
@@ -120,224 +354,765 @@ def _markdown_blocks(text: str) -> list[_Block]:
         if len(lines) > 1 and hard >= len(lines) - 1:
             blocks.append(_Block("lines", ", ".join(lines), tuple(lines)))
         elif lines:
-            blocks.append(_Block("paragraph", " ".join(lines)))
+            blocks.append(_text_block("paragraph", _md_marked(" ".join(p for p, _ in para))))
         para.clear()
 
+    def flush_item() -> None:
+        if not item:
+            return
+        block = _text_block(
+            "item", _md_marked(" ".join(item)), group=lists.group, context=item_at[1]
+        )
+        item.clear()
+        if block.text:
+            blocks.append(block)
+            lists.record(item_at[0], block.text)
+
+    def close_list() -> None:
+        flush_item()
+        if lists.open and _is_local_link_list(list_raw):
+            del blocks[list_start:]
+        lists.close()
+        list_raw.clear()
+
+    def flush_table() -> None:
+        nonlocal header
+        group = next(groups)
+        for row in table:
+            cells = [c for c in row if c]
+            if cells:
+                context = (" — ".join(h for h in header if h),) if any(header) else ()
+                blocks.append(_Block("row", " — ".join(cells), group=group, context=context))
+        table.clear()
+        header = []
+
+    def flush_all() -> None:
+        flush_para()
+        close_list()
+        if table or header:
+            flush_table()
+
     for raw in text.splitlines():
-        stripped = raw.strip()
+        line = raw.expandtabs(4)
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
         if stripped.startswith(">") and not seen_heading:
             # An editor's note quoted above the policy (an archive notice) is not the policy.
-            flush()
+            flush_all()
             continue
-        if (m := _HEADING.match(raw)) is not None:
-            flush()
+        if stripped.startswith(">"):  # a quotation inside the policy: its text counts
+            line = line.replace(">", " ", 1)
+            stripped = line.strip()
+            if not stripped:
+                flush_para()
+                continue
+        if stripped.startswith("|") or ((table or header) and "|" in stripped):
+            flush_para()
+            close_list()
+            if _MD_TABLE_SEP.match(stripped):
+                if len(table) == 1 and not header:
+                    header = table.pop()
+            else:
+                table.append([_md_inline(c).strip() for c in stripped.strip("|").split("|")])
+            continue
+        if table or header:
+            flush_table()
+        if (m := _HEADING.match(line)) is not None:
+            flush_all()
             seen_heading = True
-            blocks.append(_Block("heading", _md_inline(m.group(2)).strip()))
+            blocks.append(_heading(_md_inline(m.group(2))))
             continue
-        if not stripped or re.fullmatch(r"[-*_]{3,}", stripped):
-            flush()
-            continue
-        if _LIST_ITEM.match(raw):
-            flush()
-            para.append((_LIST_ITEM.sub("", raw).strip(), False))
-            flush()
+        if not stripped:
+            flush_para()
+            blank = True
             continue
         seen_heading = True
+        if len(para) == 1 and re.fullmatch(r"={2,}|-{2,}", stripped) and not item:
+            # A setext heading: the line above underlined.
+            title = para[0][0]
+            para.clear()
+            blocks.append(_heading(_md_inline(title)))
+            continue
+        if re.fullmatch(r"(?:[-*_]\s*){3,}", stripped):
+            flush_all()
+            continue
+        if (m := _MD_ITEM.match(line)) is not None and _numbered_titles(_md_inline(stripped)):
+            close_list()  # "1. WHO WE ARE 2. WHAT WE COLLECT ...": a paragraph, dropped later
+            m = None
+        if m is not None:
+            flush_para()
+            flush_item()
+            marker, rest = m.group(2), m.group(3)
+            if not lists.open and marker[0].isdigit() and _caps_title(_md_inline(rest)):
+                # "1. WHO WE ARE" alone: a numbered section title, not a list
+                blocks.append(_heading(_md_inline(rest)))
+                continue
+            if not lists.open:
+                list_start = len(blocks)
+            item_at = lists.place(len(m.group(1)), "")
+            list_raw.append(rest)
+            item.append(rest)
+            blank = False
+            continue
+        if item and (not blank or indent >= 2):
+            item.append(stripped)  # a continuation of the item, lazy or indented
+            blank = False
+            continue
+        if lists.open:
+            close_list()
+        blank = False
         hard_break = raw.endswith("  ") or raw.endswith("\\")
         para.append((stripped.rstrip("\\"), hard_break))
-    flush()
+    flush_all()
     return blocks
 
 
-_KEEP_UPPER = frozenset(["LLC", "INC", "LTD", "PLC", "GMBH", "USA", "UK", "EU", "US", "FAQ"])
+# --- plain text ---------------------------------------------------------------------------
+
+_TEXT_ITEM = re.compile(
+    r"^(?:(?P<bullet>[-•*·▪◦‣–])"
+    r"|\((?P<paren>[a-z]{1,4}|\d{1,2})\)"
+    r"|(?P<close>[a-z]{1,4}|\d{1,2})\)"
+    r"|(?P<dot>[a-z]|[ivx]{2,5}|\d{1,2})\.)"
+    r"\s+(?P<rest>\S.*)$",
+    re.I,
+)
+_ROMAN = re.compile(r"[ivxlc]+", re.I)
 
 
-def _quieter(heading: str) -> str:
-    """An all-capitals heading in sentence case, keeping abbreviations such as LLC."""
-    if not heading.isupper():
-        return heading
-    words = [w if w.strip(".,") in _KEEP_UPPER else w.lower() for w in heading.split()]
-    words[0] = words[0][:1].upper() + words[0][1:]
-    return " ".join(words)
+def _has_detail(line: str) -> bool:
+    """An email, phone, web address or date: a line holding one is not a title."""
+    return bool(
+        _EMAIL.search(line)
+        or _PHONE.search(line)
+        or re.search(r"https?://|www\.", line)
+        or _DATE_CUE.search(line)
+        or parse_date(line)
+    )
+
+
+def _caps_title(line: str) -> bool:
+    """An all-capitals title such as "HOW WE SHARE YOUR INFORMATION" (number dropped)."""
+    rest = _unnumbered(line)
+    letters = [ch for ch in rest if ch.isalpha()]
+    return (
+        len(letters) >= 3
+        and rest.isupper()
+        and len(rest.split()) <= 12
+        and not re.search(r"[.,;!]$", rest)
+        and not _has_detail(rest)
+    )
+
+
+def _title_line(line: str) -> bool:
+    """A short line with no sentence ending, as plain-text policies title their sections."""
+    rest = _unnumbered(line)
+    words = rest.split()
+    return (
+        0 < len(words) <= 10
+        and len(rest) <= 70
+        and not re.search(r"[.!?,;:]$", rest)
+        and rest[0].isupper()
+        and not _has_detail(rest)
+    )
+
+
+def _marker_kind(m: re.Match[str], alpha_open: str) -> str:
+    """The marker style and counter kind: "(a)" and "(i)" are different lists."""
+    for style in ("bullet", "paren", "close", "dot"):
+        token = m.group(style)
+        if token is None:
+            continue
+        if style == "bullet":
+            return "bullet"
+        if token.isdigit():
+            return f"{style}-num"
+        # "(i)" right after "(h)" is the ninth letter, otherwise a roman numeral.
+        if _ROMAN.fullmatch(token) and not (len(token) == 1 and alpha_open == "h"):
+            return f"{style}-roman"
+        return f"{style}-alpha"
+    return ""
+
+
+def _address_like(lines: list[str]) -> bool:
+    """Short lines mostly without full stops: an address or a contact card."""
+    ended = sum(1 for line in lines if re.search(r"[.!?]$", line))
+    return len(lines) > 1 and all(len(line) <= 50 for line in lines) and ended * 2 < len(lines)
 
 
 def _text_blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
-        if not lines:
+    groups = iter(range(1, 1_000_000))
+    lists = _Lists(lambda: next(groups))
+    para: list[str] = []
+    item: list[str] = []
+    item_at: tuple[int, tuple[str, ...]] = (0, ())
+    item_indent = 0
+    last_letter = ""  # the latest "(a)"-style marker, to tell "(i)" after "(h)" from roman i
+    lead_in = False  # the text just read ends with ":", so numbered lines after it are items
+
+    def flush_para() -> None:
+        nonlocal lead_in
+        if not para:
+            return
+        # Trailing short lines after a sentence (an address under "write to us:") stay lines.
+        cut = len(para)
+        while cut > 0 and len(para[cut - 1]) <= 50:
+            cut -= 1
+        if cut > 0 and not re.search(r"[.!?:]$", para[cut - 1]):
+            cut = len(para)
+        body, tail = para[:cut], para[cut:]
+        if not _address_like(tail):
+            body, tail = para[:], []
+        if body and _address_like(body) and not tail:
+            body, tail = [], body
+        if body:
+            blocks.append(_Block("paragraph", " ".join(body)))
+        if tail:
+            blocks.append(_Block("lines", ", ".join(tail), tuple(tail)))
+        lead_in = bool(body) and not tail and body[-1].endswith(":")
+        para.clear()
+
+    def flush_item() -> None:
+        nonlocal lead_in
+        if not item:
+            return
+        block = _Block("item", " ".join(item), group=lists.group, context=item_at[1])
+        blocks.append(block)
+        lists.record(item_at[0], block.text)
+        lead_in = block.text.endswith(":")
+        item.clear()
+
+    def close_list() -> None:
+        nonlocal last_letter
+        flush_item()
+        lists.close()
+        last_letter = ""
+
+    raw_lines = text.splitlines()
+    blank = True
+    contents: set[str] | None = None  # the titles listed so far under a "CONTENTS" heading
+    for i, raw in enumerate(raw_lines):
+        line = raw.expandtabs(4)
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if not stripped:
+            flush_para()
+            blank = True
             continue
-        if len(lines) == 1 and _is_heading_line(lines[0]):
-            blocks.append(_Block("heading", _quieter(lines[0])))
-        elif len(lines) > 1 and all(not re.search(r"[.!?]$", line) for line in lines):
-            if _is_heading_line(lines[0]) and len(lines[0].split()) <= 6 and lines[0].isupper():
-                blocks.append(_Block("heading", _quieter(lines[0])))
-                lines = lines[1:]
-            blocks.append(_Block("lines", ", ".join(lines), tuple(lines)))
-        else:
-            if _is_heading_line(lines[0]) and len(lines) > 1:
-                blocks.append(_Block("heading", _quieter(lines[0])))
-                lines = lines[1:]
-            blocks.append(_Block("paragraph", " ".join(lines)))
+        nxt = raw_lines[i + 1].strip() if i + 1 < len(raw_lines) else ""
+        if contents is not None:
+            # A "CONTENTS" block: title lines until one comes again as the real section title
+            # (same words or same number), or a title with text under it.
+            number = re.match(r"(\d{1,2})[.)]\s", stripped)
+            key = number.group(1) if number else _key(stripped)
+            titled = _title_line(stripped) or _caps_title(stripped)
+            body_next = bool(nxt) and not (_title_line(nxt) or _caps_title(nxt))
+            if titled and key not in contents and not body_next:
+                contents.add(key)
+                continue
+            contents = None
+        if _numbered_titles(stripped):
+            close_list()
+            para.append(stripped)  # "1. WHO WE ARE 2. WHAT WE COLLECT ...", dropped later
+            blank = False
+            continue
+        m = _TEXT_ITEM.match(stripped)
+        dotted = m is not None and m.group("dot") is not None
+        in_list = lists.open or lead_in or bool(para and para[-1].endswith(":"))
+        if m is not None and not (dotted and _caps_title(stripped)) and (not dotted or in_list):
+            flush_para()
+            flush_item()
+            kind = _marker_kind(m, last_letter)
+            if kind.endswith("alpha"):
+                last_letter = (m.group("paren") or m.group("close") or m.group("dot")).lower()
+            item_at = lists.place(indent, kind, nest=lead_in)
+            item_indent = indent
+            item.append(m.group("rest"))
+            blank = False
+            continue
+        # A title stands alone: the next line does not carry on its sentence.
+        alone = not nxt or not (nxt[0].islower() or (nxt.isupper() and len(nxt) > 50))
+        starts_title = blank and alone and _title_line(stripped)
+        if (_caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
+            flush_para()
+            close_list()
+            blocks.append(_heading(stripped))
+            if _CONTENTS.fullmatch(_key(stripped.rstrip(":"))):
+                contents = set()
+            lead_in = False
+            blank = False
+            continue
+        if m is not None:  # "1. We collect your name." outside any list
+            flush_para()
+            flush_item()
+            item_at = lists.place(indent, _marker_kind(m, last_letter))
+            item_indent = indent
+            item.append(m.group("rest"))
+            blank = False
+            continue
+        if item and (not blank or indent > item_indent):
+            item.append(stripped)  # a wrapped item line
+            blank = False
+            continue
+        if lists.open:
+            close_list()
+        para.append(stripped)
+        lead_in = False  # the paragraph being read decides whether a list follows it
+        blank = False
+    flush_para()
+    close_list()
     return blocks
 
 
+# --- HTML ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _HTMLList:
+    group: int
+    start: int  # the index of the list's first block, to drop a table of contents
+    li_open: bool = False
+    items: int = 0
+    toc: bool = True  # every item so far is only a link to a place in the page
+    link_chars: int = 0  # letters of the open item inside such a link
+    other_chars: int = 0  # and outside it
+
+
+@dataclass(slots=True)
+class _HTMLTable:
+    group: int
+    caption: str = ""
+    header: str = ""
+    rows: int = 0
+    in_head: bool = False
+
+
 class _HTMLBlocks(HTMLParser):
-    _SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template"})
-    _BLOCK = frozenset({"p", "li", "div", "section", "article", "td", "dd", "dt", "address"})
-    _HEAD = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+    _SKIP = frozenset({"script", "style", "nav", "noscript", "template", "svg", "button"})
+    _CHROME = frozenset({"header", "footer"})  # page furniture, unless inside the content
+    _CONTENT = frozenset({"main", "article"})
+    _BLOCK = frozenset(
+        {"p", "div", "section", "article", "main", "aside", "address", "blockquote", "dl"}
+        | {"figure", "figcaption", "pre", "body", "center", "form", "fieldset", "hr"}
+    )
+    _HEAD = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "summary"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[_Block] = []
         self.title = ""
         self._skip = 0
+        self._chrome = 0
+        self._content = 0
         self._in_title = False
         self._buf: list[str] = []
         self._lines: list[str] = []
+        self._bold = 0  # >0 while inside bold words that opened the block
+        self._groups = 0
+        self._lists: list[_HTMLList] = []
+        self._item_texts: list[str] = []
+        self._local_link = False
+        self._table: _HTMLTable | None = None
+        self._row: list[tuple[str, bool]] | None = None
+        self._cell: list[str] | None = None
+        self._cell_th = False
+        self._caption: list[str] | None = None
+        self._term = ""  # a <dt> waiting for its <dd>
 
-    def _flush(self, kind: Literal["heading", "paragraph"] = "paragraph") -> None:
-        self._lines.append(" ".join("".join(self._buf).split()))
+    def _new_group(self) -> int:
+        self._groups += 1
+        return self._groups
+
+    def _take(self) -> list[str]:
+        self._lines.append("".join(self._buf))
         self._buf.clear()
-        lines = [line for line in self._lines if line]
+        lines = [" ".join(line.split()) for line in self._lines]
         self._lines.clear()
+        if self._bold:
+            lines[-1] += _BOLD_CLOSE
+            self._bold = 0
+        return [line for line in lines if _plain(line)]
+
+    def _flush(self, kind: Literal["heading", "paragraph", "dt", "dd"] = "paragraph") -> None:
+        lines = self._take()
         if not lines:
             return
-        if kind == "heading":
-            self.blocks.append(_Block("heading", " ".join(lines)))
+        if self._chrome and not self._content:
+            plain = [_plain(line) for line in lines]
+            self.blocks.append(_Block("meta", " ".join(plain), tuple(plain)))
+        elif kind == "heading":
+            self.blocks.append(_heading(" ".join(lines)))
+        elif kind == "dt":
+            self._term = _plain(" ".join(lines))
+        elif self._lists and self._lists[-1].li_open:
+            depth = len(self._lists) - 1
+            block = _text_block(
+                "item",
+                _joined(lines),
+                group=self._lists[0].group,
+                context=tuple(self._item_texts[:depth]),
+            )
+            self.blocks.append(block)
+            del self._item_texts[depth:]
+            self._item_texts.extend([""] * (depth - len(self._item_texts)))
+            self._item_texts.append(block.text)
         elif len(lines) > 1:
-            self.blocks.append(_Block("lines", ", ".join(lines), tuple(lines)))
+            plain = [_plain(line) for line in lines]
+            self.blocks.append(_Block("lines", ", ".join(plain), tuple(plain)))
+        elif kind == "dd" and self._term:
+            term, self._term = self._term, ""
+            text = _plain(lines[0])
+            if len(text.split()) <= 4:  # "Email" / "privacy@..." reads best as one clause
+                self.blocks.append(_Block("paragraph", f"{term}: {text}"))
+            else:
+                self.blocks.append(_Block("paragraph", text, label=term))
         else:
-            self.blocks.append(_Block("paragraph", lines[0]))
+            self.blocks.append(_text_block("paragraph", lines[0]))
+
+    def _close_item(self) -> None:
+        lst = self._lists[-1]
+        self._flush()
+        lst.li_open = False
+        lst.items += 1
+        lst.toc = lst.toc and lst.link_chars > 0 and lst.other_chars == 0
+        lst.link_chars = lst.other_chars = 0
+
+    def _emit_row(self) -> None:
+        table, row = self._table, self._row
+        self._row = None
+        if table is None or not row:
+            return
+        cells = [text for text, _ in row if text]
+        if not cells:
+            return
+        if all(th for _, th in row) and (table.in_head or table.rows == 0):
+            table.header = " — ".join(cells)
+            return
+        table.rows += 1
+        context = tuple(c for c in (table.caption, table.header) if c)
+        self.blocks.append(_Block("row", " — ".join(cells), group=table.group, context=context))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self._skip += 1
-        elif tag == "title":
+            return
+        if self._skip:
+            return
+        if tag == "title":
             self._in_title = True
-        elif tag == "br":
-            self._lines.append(" ".join("".join(self._buf).split()))
-            self._buf.clear()
-        elif tag in self._BLOCK or tag in self._HEAD:
+            return
+        if tag in self._CONTENT:
+            self._content += 1
+        if tag in self._CHROME:
             self._flush()
+            self._chrome += 1
+            return
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            self._local_link = "#" in href and " " not in href
+            return
+        if tag in ("b", "strong"):
+            opening = not "".join(self._buf).strip() and not self._lines
+            if opening and self._cell is None and self._caption is None:
+                self._buf.append(_BOLD_OPEN)
+                self._bold += 1
+            return
+        if self._cell is not None or self._caption is not None:
+            if tag in ("td", "th", "tr", "table", "caption"):
+                self._end_cell()
+            elif tag == "br" or tag in self._BLOCK or tag in ("li", "ul", "ol"):
+                (self._cell if self._cell is not None else self._caption or []).append(" ")
+                return
+        if self._chrome and not self._content:
+            if tag == "br":
+                self._lines.append("".join(self._buf))
+                self._buf.clear()
+            elif tag in self._BLOCK or tag in self._HEAD or tag in ("li", "tr", "td", "th"):
+                self._flush()
+            return
+        if tag == "br":
+            self._lines.append("".join(self._buf))
+            self._buf.clear()
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self._lists.append(_HTMLList(self._new_group(), len(self.blocks)))
+            if len(self._lists) > 1:
+                self._lists[-1].group = self._lists[0].group
+        elif tag == "li":
+            if not self._lists:  # a stray <li>: read it as a paragraph
+                self._flush()
+                return
+            if self._lists[-1].li_open:
+                self._close_item()
+            self._flush()
+            self._lists[-1].li_open = True
+        elif tag == "table":
+            self._flush()
+            self._table = _HTMLTable(self._new_group())
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "thead" and self._table is not None:
+            self._table.in_head = True
+        elif tag in ("tbody", "tfoot") and self._table is not None:
+            self._table.in_head = False
+        elif tag == "tr":
+            self._emit_row()
+            self._row = []
+        elif tag in ("td", "th"):
+            if self._row is None:
+                self._row = []
+            self._cell = []
+            self._cell_th = tag == "th"
+        elif tag in ("dt", "dd") or tag in self._BLOCK or tag in self._HEAD:
+            self._flush()
+
+    def _end_cell(self) -> None:
+        if self._caption is not None:
+            if self._table is not None:
+                self._table.caption = _plain("".join(self._caption))
+            self._caption = None
+        if self._cell is not None:
+            if self._row is not None:
+                self._row.append((_plain("".join(self._cell)), self._cell_th))
+            self._cell = None
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
             self._skip = max(0, self._skip - 1)
-        elif tag == "title":
+            return
+        if self._skip:
+            return
+        if tag == "title":
             self._in_title = False
+            return
+        if tag in self._CHROME:
+            self._flush()
+            self._chrome = max(0, self._chrome - 1)
+            return
+        if tag in self._CONTENT:
+            self._flush()
+            self._content = max(0, self._content - 1)
+            return
+        if tag == "a":
+            self._local_link = False
+            return
+        if tag in ("b", "strong"):
+            if self._bold:
+                self._buf.append(_BOLD_CLOSE)
+                self._bold = 0
+            return
+        if tag in ("td", "th", "caption"):
+            self._end_cell()
+            return
+        if self._cell is not None or self._caption is not None:
+            return
+        if self._chrome and not self._content:
+            if tag in self._BLOCK or tag in self._HEAD or tag in ("li", "tr"):
+                self._flush()
+            return
+        if tag == "tr":
+            self._emit_row()
+        elif tag == "table":
+            self._emit_row()
+            self._table = None
+        elif tag == "li":
+            if self._lists and self._lists[-1].li_open:
+                self._close_item()
+        elif tag in ("ul", "ol"):
+            if not self._lists:
+                return
+            if self._lists[-1].li_open:
+                self._close_item()
+            else:
+                self._flush()
+            lst = self._lists.pop()
+            if self._lists:
+                outer = self._lists[-1]
+                outer.toc = outer.toc and lst.toc
+            elif lst.toc and lst.items >= 2:
+                del self.blocks[lst.start :]  # a table of contents: links to the headings
+            if not self._lists:
+                self._item_texts.clear()
         elif tag in self._HEAD:
             self._flush("heading")
+        elif tag in ("dt", "dd"):
+            self._flush("dt" if tag == "dt" else "dd")
         elif tag in self._BLOCK:
             self._flush()
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title += data
-        elif not self._skip:
-            self._buf.append(data)
+            return
+        if self._skip:
+            return
+        if self._caption is not None:
+            self._caption.append(data)
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+            return
+        self._buf.append(data)
+        if self._lists and self._lists[-1].li_open:
+            letters = sum(1 for ch in data if ch.isalpha())
+            if self._local_link:
+                self._lists[-1].link_chars += letters
+            else:
+                self._lists[-1].other_chars += letters
 
 
 def _html_blocks(text: str) -> tuple[list[_Block], str]:
     parser = _HTMLBlocks()
     parser.feed(text)
     parser.close()
+    while parser._lists:
+        parser.handle_endtag("ul")
+    parser._emit_row()
     parser._flush()
     return parser.blocks, " ".join(parser.title.split())
+
+
+# --- tables of contents and lead-ins -------------------------------------------------------
+
+_CONTENTS = re.compile(
+    r"(?:table of )?contents|in this (?:policy|notice|statement|document|page)"
+    r"|quick links|jump to(?: a section)?|on this page|sections|index|summary of contents"
+)
+
+
+def _key(title: str) -> str:
+    """A title as a table of contents and a heading would both write it."""
+    title = re.sub(r"(?:\s*\.){3,}\s*\d*\s*$|\s+\d{1,3}$", "", _unnumbered(title))
+    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
+
+
+def _numbered_titles(text: str) -> bool:
+    """A paragraph that is only numbered titles: "1. WHO WE ARE 2. WHAT WE COLLECT ..."."""
+    marks = list(re.finditer(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+", text))
+    if len(marks) < 3:
+        return False
+    numbers = [int(m.group(1)) for m in marks]
+    if any(b != a + 1 for a, b in pairwise(numbers)):
+        return False
+    before = text[: marks[0].start()].strip().rstrip(":")
+    if before and not _CONTENTS.fullmatch(_key(before)):
+        return False
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    pieces = [text[m.end() : end].strip() for m, end in zip(marks, ends, strict=True)]
+    return all(0 < len(p.split()) <= 12 and not re.search(r"[.!?;,]$", p) for p in pieces)
+
+
+def _without_contents(blocks: list[_Block]) -> list[_Block]:
+    """Drops tables of contents: they name the sections, they say nothing themselves."""
+    later: list[set[str]] = [set() for _ in range(len(blocks) + 1)]
+    for i in range(len(blocks) - 1, -1, -1):
+        later[i] = later[i + 1] | ({_key(blocks[i].text)} if blocks[i].kind == "heading" else set())
+    groups: dict[int, list[int]] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "item":
+            groups.setdefault(b.group, []).append(i)
+    drop: set[int] = set()
+    for members in groups.values():
+        keys = [_key(blocks[i].text) for i in members]
+        matched = sum(1 for k in keys if k and k in later[members[-1] + 1])
+        if len(keys) >= 2 and matched >= max(2, math.ceil(0.6 * len(keys))):
+            drop.update(members)
+    under_contents = False
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            under_contents = bool(_CONTENTS.fullmatch(_key(b.text)))
+            continue
+        if b.kind == "paragraph" and b.text.endswith(":") and _CONTENTS.fullmatch(_key(b.text)):
+            under_contents = True  # "In this policy:" above the list of sections
+            drop.add(i)
+            continue
+        if b.kind == "lines":
+            keys = [_key(line) for line in b.lines]
+            if under_contents or sum(1 for k in keys if k in later[i + 1]) * 5 >= 3 * len(keys):
+                drop.add(i)
+        elif b.kind == "paragraph" and _numbered_titles(b.text):
+            drop.add(i)
+        elif b.kind == "item" and under_contents:
+            drop.update(groups[b.group])
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def _with_lead_ins(blocks: list[_Block]) -> list[_Block]:
+    """Items and rows carry the sentence that introduces their list or table ("... to:")."""
+    out: list[_Block] = []
+    group, lead = 0, ""
+    for b in blocks:
+        if b.kind in ("item", "row"):
+            if b.group != group:
+                group = b.group
+                prev = next((p for p in reversed(out) if p.kind != "meta"), None)
+                lead = ""
+                if prev is not None and prev.kind == "paragraph" and prev.text.endswith(":"):
+                    lead = split_sentences(prev.text)[-1]
+            if lead:
+                b = replace(b, context=(lead, *b.context))
+        elif b.kind != "meta":
+            group, lead = 0, ""
+        out.append(b)
+    return out
 
 
 # --- sentences ----------------------------------------------------------------------------
 
 # Abbreviations after which a full stop never ends a sentence.
-_NEVER_END = frozenset(
-    [
-        "e.g",
-        "i.e",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "no",
-        "nos",
-        "vs",
-        "cf",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-        "jr",
-        "sr",
-        "u.s",
-        "u.k",
-        "a.m",
-        "p.m",
-    ]
+_NEVER_END = _words("e.g i.e mr mrs ms dr prof vs cf viz approx fig jr sr incl resp")
+# Abbreviations that end a sentence only when a clear sentence opener follows: company
+# suffixes, "No. 5", "St. Louis", "et seq.", months, and initialisms such as U.S.C. or a.m.
+_MAY_END = _words(
+    "inc ltd co corp llc plc gmbh etc no nos st seq al dept est ave rd blvd ste sec art "
+    "para ch vol ref tel ext fax mt ft bros govt assn univ jan feb mar apr jun jul aug "
+    "sep sept oct nov dec"
 )
-# Company suffixes end a sentence only when a typical sentence opener follows.
-_MAY_END = frozenset(["inc", "ltd", "co", "corp", "llc", "plc", "gmbh", "etc"])
-_OPENERS = frozenset(
-    [
-        "a",
-        "all",
-        "also",
-        "an",
-        "any",
-        "as",
-        "at",
-        "by",
-        "each",
-        "for",
-        "from",
-        "however",
-        "if",
-        "in",
-        "it",
-        "its",
-        "no",
-        "not",
-        "on",
-        "once",
-        "our",
-        "please",
-        "some",
-        "such",
-        "that",
-        "the",
-        "these",
-        "this",
-        "those",
-        "to",
-        "under",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "why",
-        "you",
-        "your",
-    ]
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
+_OPENERS = _words(
+    "a after all also although an any are as at because before both but by can do does "
+    "during each either every for from furthermore he her here his how however i if in is "
+    "it its may more moreover most my neither no none not note on once only other our "
+    "please see she should since so some such that the their then there these they this "
+    "those thus to under unless until upon we what when where whether which while who why "
+    "will with without you your"
 )
-_SENTENCE_END = re.compile(r"([.!?]+[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9$])")
+_SENTENCE_END = re.compile(r"([.!?]+[\"'’”)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
+
+
+def _ends_sentence(before: str, stop: str, after: str) -> bool:
+    """Whether the full stop (or ! ?) after `before` ends the sentence that `after` follows."""
+    tokens = before.split()
+    token = tokens[-1] if tokens else ""
+    if not stop.startswith(".") or not token:
+        return True
+    if token[-1] in "\"'’”)]":  # "(15 U.S.C. 6501 et seq.)." closed its brackets first
+        return True
+    word = token.lower().lstrip("\"'“‘([").rstrip(".")
+    word = word.rsplit("-", 1)[-1]  # "EU-U.S." ends in the initialism U.S.
+    nxt = after.split(maxsplit=1)
+    next_word = nxt[0].strip("\"'“‘([,;:").lower() if nxt else ""
+    if word in _NEVER_END or (len(word) == 1 and word.isalpha()):
+        return False
+    if word in _MAY_END or _INITIALISM.fullmatch(word):
+        return next_word in _OPENERS
+    if word.isdigit() and len(word) <= 2:
+        # "4. HOW WE SHARE": a number opening the sentence, or before a title, enumerates.
+        if len(tokens) == 1:
+            return False
+        first = nxt[0] if nxt else ""
+        if len(first) > 1 and first.isupper() and first.isalpha():
+            return False
+    return True
 
 
 def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for m in _SENTENCE_END.finditer(paragraph):
-        before = paragraph[start : m.start()].split()
-        word = before[-1].lower().rstrip(".") if before else ""
-        nxt = paragraph[m.end() :].split(maxsplit=1)
-        next_word = nxt[0].strip("\"'([").lower() if nxt else ""
-        if m.group(1).startswith("."):
-            if word in _NEVER_END or (len(word) == 1 and word.isalpha()):
-                continue
-            if word in _MAY_END and next_word not in _OPENERS:
-                continue
+        if not _ends_sentence(paragraph[start : m.start()], m.group(1), paragraph[m.end() :]):
+            continue
         sentences.append(paragraph[start : m.end()].strip())
         start = m.end()
     tail = paragraph[start:].strip()
@@ -355,17 +1130,33 @@ _PHONE = re.compile(
 _CONTACT_CUE = re.compile(
     r"\b(contact|reach|questions?|call|email|e-mail|write|phone|telephone)\b", re.I
 )
-_OWNER_PATTERNS = (
-    re.compile(
-        r"\b(?:owned|operated|provided|run)\s+(?:and\s+(?:operated|owned)\s+)?by\s+"
-        r"((?:[A-Z][\w&'-]*\.?[ ]?)+(?:,[ ]*(?:Inc|LLC|Ltd|Corp|Co|PLC|GmbH)\.?)?)"
-    ),
-    re.compile(
-        r"\b((?:[A-Z][\w&'-]*[ ])+(?:Inc\.|LLC|Ltd\.?|Corp\.|Co\.|PLC|GmbH))"
-        r"\s*\((?:the\s+)?[\"“](?:we|us|company)"
-    ),
+_SUFFIX = (
+    r"(?:Inc\.|Inc\b|LLC\b|L\.L\.C\.|Ltd\.|Ltd\b|Limited\b|Corp\.|Corporation\b|Co\.|PLC\b"
+    r"|GmbH\b|LLP\b|N\.A\.|S\.A\.|B\.V\.|AG\b|Pty\.? Ltd\.?)"
 )
-_COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+[ ]){1,4}(?:Inc\.|LLC|Ltd\.?|Corp\.|Co\.|PLC|GmbH))")
+_OWNED_BY = re.compile(
+    r"\b(?:owned|operated|provided|run|published)\s+(?:and\s+(?:operated|owned)\s+)?by\s+"
+    r"((?:[A-Z][\w&'-]*\.?[ ]?)+(?:,[ ]*" + _SUFFIX + r")?)"
+)
+# ... (collectively, "Northwind," "we," "us") or (the "Company", "we")
+_DEFINES_WE = re.compile(
+    r"\((?=[^()]{0,200}?[\"“‘'](?:we|us|our|the company|company)\b)[^()]{0,200}\)", re.I
+)
+# In this notice, "Daily Ledger", "we" and "us" mean Daily Ledger Media Limited.
+_WE_MEANS = re.compile(
+    r"[\"“‘'](?:we|us|our)[\"”’',]?[^.()]{0,80}?\b(?:means?|refers? to)\s+((?:the\s+)?[A-Z].{2,80})"
+)
+_COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+[ ]){0,3}[A-Z][\w&'-]+,?[ ]" + _SUFFIX + ")")
+_AFFILIATES = re.compile(
+    r",?\s+(?:and|together with)\s+(?:all\s+)?(?:of\s+)?its\s+(?:\w+\s+){0,2}"
+    r"(?:subsidiaries|affiliates|companies|brands|family)(?:\s+and\s+\w+)?\s*$",
+    re.I,
+)
+_NAME_GLUE = frozenset({"&", "and", "of", "de", "du", "von", "van", "the", "for"})
+_NOT_NAMES = _words(
+    "company service services website site app apps we us our this the privacy policy "
+    "notice statement"
+)
 _DATE_CUE = re.compile(
     r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
     r"(?:\s+(?:on|as\s+of))?\s*[:\-]?\s*(.+)",
@@ -459,35 +1250,103 @@ def _ranked(
     return tuple(first[k] for k in order)
 
 
+def _name_before(text: str) -> str | None:
+    """The company name that ends `text`: "... how Northwind Home & Outdoor, Inc."."""
+    text = _AFFILIATES.sub("", text.rstrip())
+    tokens = text.split()
+    name: list[str] = []
+    for token in reversed(tokens):
+        bare = token.strip(",")
+        if not bare:
+            break
+        ends_sentence = (
+            bare.endswith((".", ":", ";", ")")) and not re.fullmatch(_SUFFIX, bare) and bool(name)
+        )
+        if ends_sentence or not (bare[0].isupper() or bare[0].isdigit() or bare in _NAME_GLUE):
+            break
+        name.insert(0, token)
+        if len(name) >= 8:
+            break
+    while name and name[0].lower() in _NAME_GLUE | {"at", "by", "welcome", "from"}:
+        name.pop(0)
+    while name and name[-1].strip(",").lower() in _NAME_GLUE:
+        name.pop()
+    result = " ".join(name).strip(", ")
+    if not result or result.lower() in _NOT_NAMES:
+        return None
+    return result
+
+
+def _name_after(text: str) -> str | None:
+    """The company name that starts `text`: "Daily Ledger Media Limited. We ..."."""
+    name: list[str] = []
+    for token in text.split():
+        bare = token.rstrip(",.;:")
+        if not bare or not (bare[0].isupper() or bare.lower() in _NAME_GLUE):
+            break
+        name.append(token)
+        if token.endswith((",", ";", ":")) or (
+            token.endswith(".") and not re.fullmatch(_SUFFIX, token)
+        ):
+            break
+    while name and name[-1].rstrip(",.;:").lower() in _NAME_GLUE:
+        name.pop()
+    while name and name[0].lower() in _NAME_GLUE:
+        name.pop(0)
+    result = " ".join(name).rstrip(",;:")
+    if result.endswith(".") and not re.search(_SUFFIX + r"$", result):
+        result = result[:-1]
+    return result if result and result.lower() not in _NOT_NAMES else None
+
+
+def _owner(blocks: list[_Block], raw_title: str) -> str | None:
+    """The company the policy belongs to, not a partner it mentions.
+
+    Its own definition of "we" near the top first, then "owned/operated by", then the title.
+    """
+    body_blocks = [b for b in blocks if b.kind in ("paragraph", "item", "lines")]
+    for block in body_blocks[:15]:
+        for sentence in split_sentences(block.text):
+            for m in _DEFINES_WE.finditer(sentence):
+                if (name := _name_before(sentence[: m.start()])) is not None:
+                    return name
+            m2 = _WE_MEANS.search(sentence)
+            if m2 is not None and (name := _name_after(m2.group(1))) is not None:
+                return name
+    body = "\n".join(b.text for b in body_blocks)
+    if (m3 := _OWNED_BY.search(body)) is not None:
+        return m3.group(1).strip().rstrip(",")
+    companies = _ranked([(c.strip(), False) for c in _COMPANY.findall(body)])
+    named = re.sub(r"(?i)\b(privacy\s+(policy|statement|notice))\b", " ", raw_title)
+    named = " ".join(named.split()).strip(" -–—:|,")
+    if named:
+        # "BLUE FINCH APPS LLC PRIVACY POLICY" is "Blue Finch Apps LLC" as the text writes it;
+        # "BrightPath Learning Student Data" is "BrightPath Learning, Inc.".
+        for company in companies:
+            short = re.sub(r",?\s*" + _SUFFIX + r"$", "", company).lower()
+            if named.lower().startswith(short) or short.startswith(named.lower()):
+                return company
+        words = [w for w in named.split() if w.lower() not in _NAME_GLUE]
+        if words and all(w[0].isupper() or w[0].isdigit() for w in words) and not named.isupper():
+            return named
+    if companies:
+        return companies[0]
+    return named or None
+
+
 def _metadata(
-    blocks: list[_Block], title: str
+    blocks: list[_Block], raw_title: str
 ) -> tuple[str | None, tuple[str, str | None] | None, Contact]:
     texts = [b.text for b in blocks]
     emails: list[tuple[str, bool]] = []
     phones: list[tuple[str, bool]] = []
     for block in blocks:
-        units = list(block.lines) if block.kind == "lines" else split_sentences(block.text)
+        listed = block.kind in ("lines", "meta")
+        units = list(block.lines or (block.text,)) if listed else split_sentences(block.text)
         for unit in units:
-            cued = block.kind != "lines" and bool(_CONTACT_CUE.search(unit))
+            cued = not listed and bool(_CONTACT_CUE.search(unit))
             emails += [(e, cued) for e in _EMAIL.findall(unit)]
             phones += [(p.strip(), cued) for p in _PHONE.findall(unit)]
-
-    owner: str | None = None
-    body = "\n".join(texts)
-    for pattern in _OWNER_PATTERNS:
-        if (m := pattern.search(body)) is not None:
-            owner = m.group(1).strip().rstrip(",")
-            break
-    if owner is None:
-        companies = _ranked([(c.strip(), False) for c in _COMPANY.findall(body)])
-        owner = companies[0] if companies else None
-    if owner is None and title:
-        owner = (
-            re.sub(r"(?i)\b(privacy\s+(policy|statement|notice))\b[\s:–—-]*", "", title).strip(
-                " -–—:|"
-            )
-            or None
-        )
 
     effective = None
     for text in texts:
@@ -496,8 +1355,9 @@ def _metadata(
             break
 
     address = None
-    for block in blocks:
-        lines = list(block.lines) if block.kind == "lines" else []
+    by_lines = [b for b in blocks if b.kind == "lines"] + [b for b in blocks if b.kind == "meta"]
+    for block in by_lines:
+        lines = list(block.lines)
         for i, line in enumerate(lines):
             if _STREET.match(line):
                 tail = [x for x in lines[i + 1 : i + 3] if not _EMAIL.search(x)]
@@ -513,8 +1373,9 @@ def _metadata(
         if address:
             break
     if address is None:
-        for block in blocks:
-            if block.kind == "paragraph" and (m := _INLINE_ADDRESS.search(block.text)):
+        inline = [b for b in blocks if b.kind in ("paragraph", "item")]
+        for block in inline + [b for b in blocks if b.kind == "meta"]:
+            if m := _INLINE_ADDRESS.search(block.text):
                 address = m.group(1).rstrip(".")
                 break
 
@@ -527,7 +1388,7 @@ def _metadata(
         phones=ranked_phones,
         address=address,
     )
-    return owner, effective, contact
+    return _owner(blocks, raw_title), effective, contact
 
 
 # --- clauses ------------------------------------------------------------------------------
@@ -562,6 +1423,7 @@ def detect_format(path: Path, text: str) -> Format:
 
 def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Policy:
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace(_BOLD_OPEN, " ").replace(_BOLD_CLOSE, " ")
     html_title = ""
     if fmt == "html":
         blocks, html_title = _html_blocks(text)
@@ -570,11 +1432,14 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     else:
         blocks = _text_blocks(text)
 
-    headings = [b.text for b in blocks if b.kind == "heading"]
-    title = html_title or (headings[0] if headings else "Privacy statement")
-    if len(headings) == len(blocks):  # only short lines, read as titles: they are the text
-        blocks = [_Block("paragraph", b.text) for b in blocks]
-    owner, effective, contact = _metadata(blocks, title)
+    headings = [b for b in blocks if b.kind == "heading"]
+    title = html_title or (headings[0].text if headings else "Privacy statement")
+    raw_title = html_title or (headings[0].raw if headings else "")
+    if len(headings) == len([b for b in blocks if b.kind != "meta"]):
+        # only short lines, read as titles: they are the text
+        blocks = [_Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
+    blocks = _with_lead_ins(_without_contents(blocks))
+    owner, effective, contact = _metadata(blocks, raw_title)
 
     clauses: list[Clause] = []
     sections: list[tuple[str, list[str]]] = []
@@ -584,11 +1449,17 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
         if block.kind == "heading":
             sections.append((block.text, []))
             continue
+        if block.kind == "meta":
+            continue
         if not sections:
             sections.append((title, []))
         paragraph += 1
-        units = [block.text] if block.kind == "lines" else split_sentences(block.text)
+        single = block.kind in ("lines", "row")
+        units = [block.text] if single else split_sentences(block.text)
         for n, unit in enumerate(units, start=1):
+            context = list(block.context)
+            if block.label and (not block.label_in_text or n > 1):
+                context.append(block.label)
             cid = clause_id(unit, taken)
             sections[-1][1].append(cid)
             clauses.append(
@@ -600,6 +1471,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
                     paragraph=paragraph,
                     sentence=n,
                     position=len(clauses) + 1,
+                    context=normalise(" ".join(context)),
                 )
             )
     if not clauses:

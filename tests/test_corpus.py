@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from qa_service.config import DEFAULT_POLICY
-from qa_service.corpus import load_policy, parse_policy, split_sentences
+from qa_service.corpus import Format, load_policy, parse_policy, split_sentences
 from qa_service.errors import PolicyError
 
 from .conftest import DATA
@@ -113,7 +114,11 @@ def test_html_leaves_out_scripts_and_navigation() -> None:
 
 def test_plain_text_upper_case_headings_are_sections() -> None:
     policy = load_policy(DATA / "tiny_policy.txt")
-    assert [s.title for s in policy.sections][:2] == ["What we collect", "How we use it"]
+    titles = [s.title for s in policy.sections]
+    assert titles[titles.index("What we collect") + 1] == "How we use it"
+    # The date line is a clause a visitor can be shown, not a section title.
+    assert policy.clauses[0].text == "Effective: January 15, 2023"
+    assert policy.clauses[0].section == "Blue Finch Apps LLC privacy policy"
 
 
 @pytest.mark.parametrize(
@@ -134,6 +139,64 @@ def test_plain_text_upper_case_headings_are_sections() -> None:
         ("We use e.g. Google Analytics. Really.", ["We use e.g. Google Analytics.", "Really."]),
         ("Stored in the U.S. and the U.K. only.", ["Stored in the U.S. and the U.K. only."]),
         ("Call us! Or write? Yes.", ["Call us!", "Or write?", "Yes."]),
+        (
+            "We follow the Children's Online Privacy Protection Act (15 U.S.C. 6501 et seq.) "
+            "and its implementing rule.",
+            [
+                "We follow the Children's Online Privacy Protection Act (15 U.S.C. 6501 et seq.) "
+                "and its implementing rule."
+            ],
+        ),
+        (
+            "Records are kept as the Privacy Act requires (5 U.S.C. 552a). You may ask for them.",
+            [
+                "Records are kept as the Privacy Act requires (5 U.S.C. 552a).",
+                "You may ask for them.",
+            ],
+        ),
+        (
+            "See the Act (15 U.S.C. 6501 et seq.). Parents may object.",
+            ["See the Act (15 U.S.C. 6501 et seq.).", "Parents may object."],
+        ),
+        (
+            "Our bank is Orbit Bank, N.A. We are regulated by the OCC.",
+            ["Our bank is Orbit Bank, N.A.", "We are regulated by the OCC."],
+        ),
+        (
+            "Our office is open 9 a.m. to 5 p.m. Monday to Friday, at No. 5 St. James Street.",
+            ["Our office is open 9 a.m. to 5 p.m. Monday to Friday, at No. 5 St. James Street."],
+        ),
+        (
+            "Data is stored in the U.S. The servers are in Oregon.",
+            ["Data is stored in the U.S.", "The servers are in Oregon."],
+        ),
+        (
+            "BrightDesk Inc. also participates in the EU-U.S. Data Privacy Framework.",
+            ["BrightDesk Inc. also participates in the EU-U.S. Data Privacy Framework."],
+        ),
+        (
+            "Acme Ltd. Holdings owns us. It is based in London.",
+            ["Acme Ltd. Holdings owns us.", "It is based in London."],
+        ),
+        (
+            "We do not collect data from children under 13. We delete it if we learn of it.",
+            [
+                "We do not collect data from children under 13.",
+                "We delete it if we learn of it.",
+            ],
+        ),
+        (
+            "4. HOW WE SHARE YOUR INFORMATION We share it with couriers.",
+            ["4. HOW WE SHARE YOUR INFORMATION We share it with couriers."],
+        ),
+        (
+            "1. WHO WE ARE 2. WHAT WE COLLECT 3. HOW WE USE IT",
+            ["1. WHO WE ARE 2. WHAT WE COLLECT 3. HOW WE USE IT"],
+        ),
+        (
+            "Contact Dr. Okafor or Ms. Lee, e.g. by email.",
+            ["Contact Dr. Okafor or Ms. Lee, e.g. by email."],
+        ),
     ],
 )
 def test_sentence_splitting_respects_abbreviations(paragraph: str, expected: list[str]) -> None:
@@ -147,3 +210,507 @@ def test_empty_policy_is_rejected(tmp_path: Path) -> None:
         load_policy(empty)
     with pytest.raises(PolicyError, match="cannot read"):
         load_policy(tmp_path / "missing.md")
+
+
+# --- tables of contents and section titles ---------------------------------------------------
+
+
+def _texts(text: str, fmt: Format) -> list[str]:
+    return [c.text for c in parse_policy(text, fmt).clauses]
+
+
+TWO_SECTIONS_MD = """
+## 1. Who We Are
+
+We are Kestrel Tutoring.
+
+## 2. What We Collect
+
+We collect your name.
+"""
+TWO_SECTIONS_TXT = """
+1. WHO WE ARE
+We are Kestrel Tutoring.
+
+2. WHAT WE COLLECT
+We collect your name.
+"""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        (
+            "markdown",
+            "## Table of Contents\n\n1. Who We Are\n2. What We Collect\n" + TWO_SECTIONS_MD,
+        ),
+        ("markdown", "- [Who we are](#who)\n- [What we collect](#what)\n" + TWO_SECTIONS_MD),
+        ("markdown", "Sections:\n\n* Who we are\n* What we collect\n" + TWO_SECTIONS_MD),
+        ("text", "CONTENTS\n1. WHO WE ARE\n2. WHAT WE COLLECT\n" + TWO_SECTIONS_TXT),
+        ("text", "CONTENTS\n\n1. Who we are\n2. What we collect\n" + TWO_SECTIONS_TXT),
+        ("text", "TABLE OF CONTENTS\n1. About us\n2. Data\n\n" + TWO_SECTIONS_TXT),
+        (
+            "text",
+            "1. WHO WE ARE 2. WHAT WE COLLECT 3. HOW WE USE IT 4. CONTACT US\n" + TWO_SECTIONS_TXT,
+        ),
+        (
+            "text",
+            "Contents: 1. Who we are 2. What we collect 3. Contact us\n" + TWO_SECTIONS_TXT,
+        ),
+        (
+            "html",
+            '<ol><li><a href="#who">Who we are</a></li><li>2. <a href="#what">What we collect</a>'
+            '<ul><li><a href="#what-more">More</a></li></ul></li></ol>'
+            "<h2 id=who>1. Who we are</h2><p>We are Kestrel Tutoring.</p>"
+            "<h2 id=what>2. What we collect</h2><p>We collect your name.</p>",
+        ),
+    ],
+)
+def test_tables_of_contents_give_no_clauses(fmt: Format, text: str) -> None:
+    policy = parse_policy(text, fmt)
+    assert [c.text for c in policy.clauses] == ["We are Kestrel Tutoring.", "We collect your name."]
+    assert [c.section for c in policy.clauses] == ["Who we are", "What we collect"] or [
+        c.section for c in policy.clauses
+    ] == ["Who We Are", "What We Collect"]
+
+
+def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
+    text = "## Summary\n\n- We sell nothing.\n- Who we are matters.\n\n## Who we are\n\nKestrel."
+    assert _texts(text, "markdown") == ["We sell nothing.", "Who we are matters.", "Kestrel."]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "sections"),
+    [
+        (
+            "text",
+            "1. SCOPE OF THIS NOTICE\nThis notice covers our shops.\n\n"
+            "4. HOW WE SHARE YOUR INFORMATION\n\nWe share it with couriers.\n\n"
+            "IV. YOUR CALIFORNIA RIGHTS\nYou may opt out.\n",
+            ["Scope of this notice", "How we share your information", "Your California rights"],
+        ),
+        (
+            "markdown",
+            "## 4. How We Share Your Information\n\nWe share it with couriers.\n\n"
+            "### 4.1 Couriers:\n\nCouriers get your address.\n\n"
+            "SECTION 5 - CONTACT US\n-----\n\nEmail us.\n",
+            ["How We Share Your Information", "Couriers", "Contact us"],
+        ),
+        (
+            "markdown",
+            "1. SCOPE OF THIS NOTICE\n\nThis notice covers our shops.\n\n"
+            "**Cookies**\n\nWe use one cookie.\n",
+            ["Scope of this notice", "Cookies"],
+        ),
+        (
+            "html",
+            "<h2>4. HOW WE SHARE YOUR INFORMATION</h2><p>We share it with couriers.</p>"
+            "<p><strong>Cookies</strong></p><p>We use one cookie.</p>"
+            "<details><summary>A. Your choices</summary><p>You may opt out.</p></details>",
+            ["How we share your information", "Cookies", "Your choices"],
+        ),
+    ],
+)
+def test_section_titles_are_headings_not_clauses(
+    fmt: Format, text: str, sections: list[str]
+) -> None:
+    policy = parse_policy(text, fmt)
+    assert [s.title for s in policy.sections] == sections
+    texts = [c.text for c in policy.clauses]
+    assert not any(t.rstrip(".").isdigit() or t.isupper() or t in sections for t in texts)
+    assert len(texts) == len(sections)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "expected"),
+    [
+        (
+            "markdown",
+            "**Health information.** We collect your sleep data. We keep it private.",
+            [
+                ("We collect your sleep data.", "Health information"),
+                ("We keep it private.", "Health information"),
+            ],
+        ),
+        (
+            "markdown",
+            "**Cookies**: We use one cookie.",
+            [("We use one cookie.", "Cookies")],
+        ),
+        (
+            "markdown",
+            "- **EEA residents:** you may complain to a regulator. Ask us first.",
+            [
+                ("EEA residents: you may complain to a regulator.", ""),
+                ("Ask us first.", "EEA residents"),
+            ],
+        ),
+        (
+            "markdown",
+            "**Account Data** is information about you.",
+            [("Account Data is information about you.", "")],
+        ),
+        (
+            "html",
+            "<p><strong>Health information.</strong> We collect your sleep data.</p>"
+            "<dl><dt>Location</dt><dd>We use your city to show local news.</dd>"
+            "<dt>Email</dt><dd>privacy@kestrel.example</dd></dl>",
+            [
+                ("We collect your sleep data.", "Health information"),
+                ("We use your city to show local news.", "Location"),
+                ("Email: privacy@kestrel.example", ""),
+            ],
+        ),
+    ],
+)
+def test_bold_run_in_headings_are_context_not_clauses(
+    fmt: Format, text: str, expected: list[tuple[str, str]]
+) -> None:
+    policy = parse_policy(text, fmt)
+    assert [(c.text, c.context) for c in policy.clauses] == expected
+
+
+# --- lead-ins and their lists --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("markdown", "We collect the following:\n\n- your name;\n- your email address.\n"),
+        ("markdown", "We collect the following:\n* your name;\n* your email address.\n"),
+        ("markdown", "We collect the following:\n\n1. your name;\n2. your email address.\n"),
+        ("text", "We collect the following:\n(a) your name;\n(b) your email address.\n"),
+        ("text", "We collect the following:\n\na) your name;\n\nb) your email address.\n"),
+        ("text", "We collect the following:\n• your name;\n• your email address.\n"),
+        ("text", "We collect the following:\n- your name;\n- your email\n  address.\n"),
+        ("text", "We collect the following:\n1. your name;\n2. your email address.\n"),
+        (
+            "html",
+            "<p>We collect the following:</p><ul><li>your name;</li><li>your email address.</ul>",
+        ),
+    ],
+)
+def test_list_items_carry_their_lead_in(fmt: Format, text: str) -> None:
+    policy = parse_policy(text, fmt)
+    assert [(c.text, c.context) for c in policy.clauses] == [
+        ("We collect the following:", ""),
+        ("your name;", "We collect the following:"),
+        ("your email address.", "We collect the following:"),
+    ]
+
+
+def test_the_lead_in_is_the_last_sentence_before_the_list() -> None:
+    text = "We never sell data. We share it as follows:\n\n- with couriers. They get addresses.\n"
+    policy = parse_policy(text, "markdown")
+    assert [(c.text, c.context) for c in policy.clauses] == [
+        ("We never sell data.", ""),
+        ("We share it as follows:", ""),
+        ("with couriers.", "We share it as follows:"),
+        ("They get addresses.", "We share it as follows:"),
+    ]
+    assert policy.clauses[2].paragraph == policy.clauses[3].paragraph
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        (
+            "markdown",
+            "We collect data as follows:\n\n- device data, including:\n  - your IP address;\n"
+            "  - your browser.\n- your orders.\n",
+        ),
+        (
+            "html",
+            "<p>We collect data as follows:</p><ul><li>device data, including:<ul>"
+            "<li>your IP address;</li><li>your browser.</li></ul></li><li>your orders.</li></ul>",
+        ),
+        (
+            "text",
+            "We collect data as follows:\n1. device data, including:\n   (a) your IP address;\n"
+            "   (b) your browser.\n2. your orders.\n",
+        ),
+        (
+            "text",
+            "We collect data as follows:\n1. device data, including:\n(a) your IP address;\n"
+            "(b) your browser.\n2. your orders.\n",
+        ),
+    ],
+)
+def test_nested_items_carry_their_parents(fmt: Format, text: str) -> None:
+    lead = "We collect data as follows:"
+    policy = parse_policy(text, fmt)
+    assert [(c.text, c.context) for c in policy.clauses] == [
+        (lead, ""),
+        ("device data, including:", lead),
+        ("your IP address;", f"{lead} device data, including:"),
+        ("your browser.", f"{lead} device data, including:"),
+        ("your orders.", lead),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("markdown", "We keep things simple.\n\n- No ads.\n- No tracking.\n"),
+        ("html", "<h2>In short</h2><ul><li>No ads.</li><li>No tracking.</li></ul>"),
+        ("text", "We keep things simple.\n- No ads.\n- No tracking.\n"),
+    ],
+)
+def test_lists_without_a_lead_in_have_no_context(fmt: Format, text: str) -> None:
+    items = [c for c in parse_policy(text, fmt).clauses if c.text.startswith("No ")]
+    assert [(c.text, c.context) for c in items] == [("No ads.", ""), ("No tracking.", "")]
+
+
+def test_an_inline_enumeration_stays_in_its_sentence() -> None:
+    text = "We disclose data only to: (a) obey the law; or (b) protect our rights."
+    assert _texts(text, "markdown") == [text]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def test_html_table_rows_are_clauses_under_their_header() -> None:
+    html = (
+        "<p>We keep records as follows:</p><table><thead><tr><th>Record</th><th>Kept for</th>"
+        "</tr></thead><tbody><tr><td>Transaction records</td><td>7 years after account "
+        "closure</td></tr><tr><td>Call recordings</td><td><p>90 days</p></td></tr></tbody>"
+        "</table><table><tr><td>Logs</td><td>30 days</td></tr></table>"
+    )
+    policy = parse_policy(html, "html")
+    lead = "We keep records as follows:"
+    assert [(c.text, c.context) for c in policy.clauses] == [
+        (lead, ""),
+        ("Transaction records — 7 years after account closure", f"{lead} Record — Kept for"),
+        ("Call recordings — 90 days", f"{lead} Record — Kept for"),
+        ("Logs — 30 days", ""),
+    ]
+
+
+def test_markdown_table_rows_are_clauses_under_their_header() -> None:
+    text = "| Data | Kept for |\n|---|:--|\n| Orders | 6 years |\n| Logs | 90 days |\n"
+    policy = parse_policy(text, "markdown")
+    assert [(c.text, c.context) for c in policy.clauses] == [
+        ("Orders — 6 years", "Data — Kept for"),
+        ("Logs — 90 days", "Data — Kept for"),
+    ]
+
+
+def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
+    html = (
+        "<html><head><title>Privacy | Kestrel</title></head><body>"
+        "<header><a href='/'>Home</a> <a href='/shop'>Shop now</a></header>"
+        "<nav><ul><li>Pricing</li></ul></nav><main><h1>Privacy</h1>"
+        "<p>We collect your name.</p></main>"
+        "<footer><p>Questions? Call 1-888-555-0101.</p><p>© Kestrel Tutoring LLC</p></footer>"
+        "</body></html>"
+    )
+    policy = parse_policy(html, "html")
+    assert [c.text for c in policy.clauses] == ["We collect your name."]
+    assert policy.contact.phone == "1-888-555-0101"
+
+
+# --- neighbours ------------------------------------------------------------------------------
+
+
+def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
+    policy = parse_policy("# Data\n\nOne. Two. Three.\n\nFour.\n", "markdown")
+    one, two, three, four = policy.clauses
+    assert (policy.previous(one), policy.next(one)) == (None, two)
+    assert (policy.previous(two), policy.next(two)) == (one, three)
+    assert (policy.previous(three), policy.next(three)) == (two, None)
+    assert (policy.previous(four), policy.next(four)) == (None, None)
+    assert {c.section for c in policy.clauses} == {"Data"}
+
+
+# --- owner -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "owner"),
+    [
+        (
+            "text",
+            "KESTREL PRIVACY NOTICE\n\nKestrel Tutoring & Testing, Inc. and its subsidiaries "
+            '(collectively, "Kestrel," "we," "us") respect your privacy.\n\n'
+            "We work with Lakeview Schools Group Inc. and Lakeview Schools Group Inc. again.\n",
+            "Kestrel Tutoring & Testing, Inc.",
+        ),
+        (
+            "markdown",
+            "# Privacy\n\nThis policy explains how Kestrel Tutoring Limited and its affiliates "
+            '("Kestrel", "we", "us") use data. Partner Corp. ("Partner") helps us.\n',
+            "Kestrel Tutoring Limited",
+        ),
+        (
+            "markdown",
+            '# Notice\n\nIn this notice, "Kestrel", "we" and "us" mean Kestrel Media Limited. '
+            "We print newspapers.\n",
+            "Kestrel Media Limited",
+        ),
+        (
+            "markdown",
+            "# Notice\n\nThis site is owned and operated by Kestrel Software, Inc. We sell "
+            "software. Ask Other Firm Ltd. or Other Firm Ltd. for theirs.\n",
+            "Kestrel Software, Inc.",
+        ),
+        (
+            "markdown",
+            "# Kestrel Tutoring Student Data Privacy Policy\n\nKestrel Tutoring, Inc. provides "
+            "online tutoring. We use Other Firm Ltd. and Other Firm Ltd. for hosting.\n",
+            "Kestrel Tutoring, Inc.",
+        ),
+        (
+            "markdown",
+            "# Kestrel Privacy Policy\n\nWe use Other Firm Ltd. for hosting.\n",
+            "Kestrel",
+        ),
+    ],
+)
+def test_owner_is_the_company_that_owns_the_policy(fmt: Format, text: str, owner: str) -> None:
+    assert parse_policy(text, fmt).owner == owner
+
+
+@pytest.mark.parametrize(
+    ("name", "owner"),
+    [
+        ("saas_brightdesk.md", "BrightDesk Software Ltd."),
+        ("game_pixelquest.md", "Lanternfish Games, Inc."),
+        ("news_dailyledger.md", "Daily Ledger Media Limited"),
+        ("travel_wanderly.md", "Wanderly Travel Limited"),
+    ],
+)
+def test_owner_of_the_development_policies(name: str, owner: str) -> None:
+    assert load_policy(DATA / "policies" / name).owner == owner
+
+
+# --- whole documents -------------------------------------------------------------------------
+
+DEV_POLICIES = [
+    DEFAULT_POLICY,
+    DATA / "tiny_policy.txt",
+    DATA / "tiny_policy.html",
+    *(
+        DATA / "policies" / f"{name}.md"
+        for name in (
+            "acme_rockets",
+            "saas_brightdesk",
+            "game_pixelquest",
+            "news_dailyledger",
+            "travel_wanderly",
+        )
+    ),
+    *sorted((DATA / "corpus").iterdir()),
+]
+
+
+@pytest.mark.parametrize("path", DEV_POLICIES, ids=lambda p: p.name)
+def test_no_clause_is_a_title_or_a_fragment(path: Path) -> None:
+    policy = load_policy(path)
+    titles = {s.title.lower() for s in policy.sections}
+    for clause in policy.clauses:
+        assert clause.text.lower().rstrip(".:") not in titles, clause.text
+        assert not re.fullmatch(r"[\d.() ]+|[A-Z0-9 ,&'-]+", clause.text), clause.text
+        assert clause.section and clause.id
+    assert [c.position for c in policy.clauses] == list(range(1, len(policy.clauses) + 1))
+
+
+def test_table_of_contents_of_a_markdown_policy_is_gone() -> None:
+    policy = load_policy(DATA / "policies" / "saas_brightdesk.md")
+    assert "Table of Contents" not in {c.section for c in policy.clauses}
+    assert "Who We Are and Our Role" in [s.title for s in policy.sections]
+    assert any(c.text.endswith("EU-U.S. Data Privacy Framework.") for c in policy.clauses)
+    usage = next(c for c in policy.clauses if c.text.startswith("pages viewed"))
+    assert usage.context.endswith(
+        "we automatically collect certain technical information as follows:"
+    )
+
+
+CORPUS = DATA / "corpus"
+
+
+def test_plain_text_notice() -> None:
+    policy = load_policy(CORPUS / "harborview_notice.txt")
+    assert policy.title == "Harborview Outfitters, Inc. privacy notice"
+    assert policy.owner == "Harborview Outfitters, Inc."  # not its partner Lakeside Retail Group
+    assert policy.effective_date_iso == "2024-06-01"
+    assert policy.contact.email == "privacy@harborview.example"
+    assert policy.contact.phone == "1-800-555-0142"
+    assert policy.contact.address == "200 Harbor Way, Portland, ME 04101"
+    assert [s.title for s in policy.sections][1:] == [
+        "Scope of this notice",
+        "Information we collect",
+        "How we use your information",
+        "How we share your information",
+        "How long we keep your information",
+        "Your choices",
+        "Children",
+        "Contact us",
+    ]
+    by_text = {c.text: c for c in policy.clauses}
+    device = next(c for c in policy.clauses if c.text.startswith("device information"))
+    assert device.text.endswith("the pages you view when you visit our website.")
+    assert device.context == "We collect the following categories of personal information:"
+    assert by_text["with law enforcement, if the law requires us to do so."].context == (
+        "We share it only as follows:"
+    )
+    fraud = by_text["We may also verify your identity before a large refund."]
+    assert fraud.context == "We use your personal information to:"
+    assert policy.previous(fraud) == by_text["detect and prevent fraud."]
+    assert any("(15 U.S.C. 6801 et seq.) and its implementing rules." in t for t in by_text)
+    assert (
+        "Our outlet stores are run from 40 Pier St. in Portland, and they use the same systems."
+        in by_text
+    )
+    assert policy.clauses[-1].text == (
+        "Harborview Outfitters, Inc., Attn: Privacy Office, 200 Harbor Way, Portland, ME 04101"
+    )
+
+
+def test_html_page() -> None:
+    policy = load_policy(CORPUS / "meridian_bank.html")
+    texts = [c.text for c in policy.clauses]
+    assert policy.owner == "Meridian Savings Bank, N.A."
+    assert policy.effective_date_iso == "2025-04-01"
+    assert policy.contact.phone == "1-860-555-0199"  # from the footer
+    assert policy.contact.address == "75 Granite Street, Hartford, CT 06103"
+    assert not any(
+        "Log in" in t or "Member FDIC" in t or t == "Joint marketing partners" for t in texts
+    )
+    assert "Contents" not in [s.title for s in policy.sections]
+    assert [s.title for s in policy.sections][1] == "Information we collect"
+    by_text = {c.text: c for c in policy.clauses}
+    lead = "When you open an account or apply for a loan, we collect information as follows:"
+    assert by_text["account balances and transaction history;"].context == (
+        f"{lead} Financial information, including:"
+    )
+    assert (
+        by_text["We use it to recognise your device and to spot unusual log-ins."].context == lead
+    )
+    row = by_text["Transaction records — 7 years after account closure"]
+    assert row.context == "Retention periods Record — How long we keep it"
+    assert row.section == "How long we keep records"
+    assert by_text["We never use your race or religion in a credit decision."].context == (
+        "Credit decisions"
+    )
+    assert any("(31 U.S.C. 5311 et seq.) and to protect you from fraud." in t for t in texts)
+
+
+def test_markdown_policy_with_run_in_headings() -> None:
+    policy = load_policy(CORPUS / "fernleaf_health.md")
+    assert policy.owner == "Fernleaf Health Ltd."
+    assert "In this policy" not in [s.title for s in policy.sections]
+    assert not any(c.text in {"What we collect", "How we use it"} for c in policy.clauses)
+    by_text = {c.text: c for c in policy.clauses}
+    assert "Health information." not in by_text
+    assert by_text["You can also add a display name."].context == "Account information"
+    lead = "We collect the following from connected devices:"
+    assert by_text[lead].context == "Health information"
+    assert by_text["how often you woke up."].context == (
+        f"{lead} sleep stages, if you connect a smart ring:"
+    )
+    assert by_text["We only use de-identified data for this."].context == (
+        "We use your information for the following:"
+    )
+    assert by_text["Cloud hosting provider — Stores your data in the EU"].context == (
+        "We share your information with the following service providers: Provider — Purpose"
+    )
