@@ -341,6 +341,7 @@ def _markdown_blocks(text: str) -> list[_Block]:
     item_at: tuple[int, tuple[str, ...]] = (0, ())
     list_start = 0  # where the open list's blocks start
     list_raw: list[str] = []  # and its items as written, links and all
+    list_top = (0, "")  # the indent and marker kind of its top-level items
     blank = False
     table: list[list[str]] = []
     header: list[str] = []
@@ -348,13 +349,16 @@ def _markdown_blocks(text: str) -> list[_Block]:
     def flush_para() -> None:
         if not para:
             return
-        lines = [_md_inline(line).strip() for line, _ in para]
-        lines = [line for line in lines if line]
         hard = sum(1 for _, brk in para if brk)
-        if len(lines) > 1 and hard >= len(lines) - 1:
+        lines: list[str] = []
+        if len(para) > 1 and hard >= len(para) - 1:  # lines broken by hand: an address
+            lines = [x for x in (_md_inline(line).strip() for line, _ in para) if x]
+        if len(lines) > 1:
             blocks.append(_Block("lines", ", ".join(lines), tuple(lines)))
-        elif lines:
-            blocks.append(_text_block("paragraph", _md_marked(" ".join(p for p, _ in para))))
+        else:
+            block = _text_block("paragraph", _md_marked(" ".join(p for p, _ in para)))
+            if block.text:
+                blocks.append(block)
         para.clear()
 
     def flush_item() -> None:
@@ -447,8 +451,12 @@ def _markdown_blocks(text: str) -> list[_Block]:
                 # "1. WHO WE ARE" alone: a numbered section title, not a list
                 blocks.append(_heading(_md_inline(rest)))
                 continue
+            kind = "ordered" + marker[-1] if marker[0].isdigit() else marker
+            if lists.open and len(m.group(1)) <= list_top[0] and kind != list_top[1]:
+                close_list()  # another kind of marker at the top level starts another list
             if not lists.open:
                 list_start = len(blocks)
+                list_top = (len(m.group(1)), kind)
             item_at = lists.place(len(m.group(1)), "")
             list_raw.append(rest)
             item.append(rest)
@@ -1005,9 +1013,14 @@ def _numbered_titles(text: str) -> bool:
 
 def _without_contents(blocks: list[_Block]) -> list[_Block]:
     """Drops tables of contents: they name the sections, they say nothing themselves."""
-    later: list[set[str]] = [set() for _ in range(len(blocks) + 1)]
-    for i in range(len(blocks) - 1, -1, -1):
-        later[i] = later[i + 1] | ({_key(blocks[i].text)} if blocks[i].kind == "heading" else set())
+    last_heading: dict[str, int] = {}  # each heading's last position: is a title named later?
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            last_heading[_key(b.text)] = i
+
+    def named_later(key: str, after: int) -> bool:
+        return bool(key) and last_heading.get(key, -1) > after
+
     groups: dict[int, list[int]] = {}
     for i, b in enumerate(blocks):
         if b.kind == "item":
@@ -1015,7 +1028,7 @@ def _without_contents(blocks: list[_Block]) -> list[_Block]:
     drop: set[int] = set()
     for members in groups.values():
         keys = [_key(blocks[i].text) for i in members]
-        matched = sum(1 for k in keys if k and k in later[members[-1] + 1])
+        matched = sum(1 for k in keys if named_later(k, members[-1]))
         if len(keys) >= 2 and matched >= max(2, math.ceil(0.6 * len(keys))):
             drop.update(members)
     under_contents = False
@@ -1029,7 +1042,7 @@ def _without_contents(blocks: list[_Block]) -> list[_Block]:
             continue
         if b.kind == "lines":
             keys = [_key(line) for line in b.lines]
-            if under_contents or sum(1 for k in keys if k in later[i + 1]) * 5 >= 3 * len(keys):
+            if under_contents or sum(1 for k in keys if named_later(k, i)) * 5 >= 3 * len(keys):
                 drop.add(i)
         elif b.kind == "paragraph" and _numbered_titles(b.text):
             drop.add(i)
@@ -1049,7 +1062,10 @@ def _with_lead_ins(blocks: list[_Block]) -> list[_Block]:
                 prev = next((p for p in reversed(out) if p.kind != "meta"), None)
                 lead = ""
                 if prev is not None and prev.kind == "paragraph" and prev.text.endswith(":"):
-                    lead = split_sentences(prev.text)[-1]
+                    said = split_sentences(prev.text)
+                    # "This may include:" says little on its own: keep the sentence before it.
+                    short = len(said) > 1 and len(said[-1].split()) <= 4
+                    lead = " ".join(said[-2:] if short else said[-1:])
             if lead:
                 b = replace(b, context=(lead, *b.context))
         elif b.kind != "meta":
@@ -1335,14 +1351,14 @@ def _owner(blocks: list[_Block], raw_title: str) -> str | None:
 
 
 def _metadata(
-    blocks: list[_Block], raw_title: str
+    blocks: list[_Block], sentences: list[list[str]], raw_title: str
 ) -> tuple[str | None, tuple[str, str | None] | None, Contact]:
     texts = [b.text for b in blocks]
     emails: list[tuple[str, bool]] = []
     phones: list[tuple[str, bool]] = []
-    for block in blocks:
+    for block, said in zip(blocks, sentences, strict=True):
         listed = block.kind in ("lines", "meta")
-        units = list(block.lines or (block.text,)) if listed else split_sentences(block.text)
+        units = list(block.lines or (block.text,)) if listed else said
         for unit in units:
             cued = not listed and bool(_CONTACT_CUE.search(unit))
             emails += [(e, cued) for e in _EMAIL.findall(unit)]
@@ -1439,13 +1455,17 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
         # only short lines, read as titles: they are the text
         blocks = [_Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
     blocks = _with_lead_ins(_without_contents(blocks))
-    owner, effective, contact = _metadata(blocks, raw_title)
+    sentences = [
+        split_sentences(b.text) if b.kind in ("paragraph", "item", "row") else [b.text]
+        for b in blocks
+    ]
+    owner, effective, contact = _metadata(blocks, sentences, raw_title)
 
     clauses: list[Clause] = []
     sections: list[tuple[str, list[str]]] = []
     taken: set[str] = set()
     paragraph = 0
-    for block in blocks:
+    for block, said in zip(blocks, sentences, strict=True):
         if block.kind == "heading":
             sections.append((block.text, []))
             continue
@@ -1454,8 +1474,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
         if not sections:
             sections.append((title, []))
         paragraph += 1
-        single = block.kind in ("lines", "row")
-        units = [block.text] if single else split_sentences(block.text)
+        units = [block.text] if block.kind in ("lines", "row") else said
         for n, unit in enumerate(units, start=1):
             context = list(block.context)
             if block.label and (not block.label_in_text or n > 1):

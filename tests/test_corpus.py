@@ -461,6 +461,21 @@ def test_lists_without_a_lead_in_have_no_context(fmt: Format, text: str) -> None
     assert [(c.text, c.context) for c in items] == [("No ads.", ""), ("No tracking.", "")]
 
 
+def test_a_short_lead_in_keeps_the_sentence_before_it() -> None:
+    text = "We collect what you give us when you sign up. This may include:\n\n- your name.\n"
+    item = parse_policy(text, "markdown").clauses[-1]
+    assert (item.text, item.context) == (
+        "your name.",
+        "We collect what you give us when you sign up. This may include:",
+    )
+
+
+def test_another_markdown_marker_starts_another_list() -> None:
+    text = "We collect:\n\n1. your name;\n2. your email.\n\n- We never sell it.\n"
+    policy = parse_policy(text, "markdown")
+    assert [c.context for c in policy.clauses] == ["", "We collect:", "We collect:", ""]
+
+
 def test_an_inline_enumeration_stays_in_its_sentence() -> None:
     text = "We disclose data only to: (a) obey the law; or (b) protect our rights."
     assert _texts(text, "markdown") == [text]
