@@ -159,8 +159,8 @@ def test_plain_text_upper_case_headings_are_sections() -> None:
             ["See the Act (15 U.S.C. 6501 et seq.).", "Parents may object."],
         ),
         (
-            "Our bank is Orbit Bank, N.A. We are regulated by the OCC.",
-            ["Our bank is Orbit Bank, N.A.", "We are regulated by the OCC."],
+            "Our bank is Heron Bank, N.A. We are regulated by the OCC.",
+            ["Our bank is Heron Bank, N.A.", "We are regulated by the OCC."],
         ),
         (
             "Our office is open 9 a.m. to 5 p.m. Monday to Friday, at No. 5 St. James Street.",
@@ -269,9 +269,8 @@ We collect your name.
 def test_tables_of_contents_give_no_clauses(fmt: Format, text: str) -> None:
     policy = parse_policy(text, fmt)
     assert [c.text for c in policy.clauses] == ["We are Kestrel Tutoring.", "We collect your name."]
-    assert [c.section for c in policy.clauses] == ["Who we are", "What we collect"] or [
-        c.section for c in policy.clauses
-    ] == ["Who We Are", "What We Collect"]
+    # Markdown keeps the title's own case; all-capitals titles are quietened.
+    assert [c.section.lower() for c in policy.clauses] == ["who we are", "what we collect"]
 
 
 def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
@@ -547,7 +546,7 @@ def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
             "text",
             "KESTREL PRIVACY NOTICE\n\nKestrel Tutoring & Testing, Inc. and its subsidiaries "
             '(collectively, "Kestrel," "we," "us") respect your privacy.\n\n'
-            "We work with Lakeview Schools Group Inc. and Lakeview Schools Group Inc. again.\n",
+            "We work with Seabright Schools Group Inc. and Seabright Schools Group Inc. again.\n",
             "Kestrel Tutoring & Testing, Inc.",
         ),
         (
@@ -646,7 +645,7 @@ CORPUS = DATA / "corpus"
 def test_plain_text_notice() -> None:
     policy = load_policy(CORPUS / "harborview_notice.txt")
     assert policy.title == "Harborview Outfitters, Inc. privacy notice"
-    assert policy.owner == "Harborview Outfitters, Inc."  # not its partner Lakeside Retail Group
+    assert policy.owner == "Harborview Outfitters, Inc."  # not its partner Seabright Retail Group
     assert policy.effective_date_iso == "2024-06-01"
     assert policy.contact.email == "privacy@harborview.example"
     assert policy.contact.phone == "1-800-555-0142"
