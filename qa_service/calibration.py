@@ -34,8 +34,14 @@ def _correct(tuning: Tuning, case: Case, engine: Engine, seen: Assessment) -> bo
     return seen.cited is not None and case.right(engine.policy.clauses[seen.cited])
 
 
-def fit(sets: Sequence[tuple[Engine, Sequence[Case]]], base: Tuning | None = None) -> Fit:
-    """The tuning whose calibration and thresholds fit the questions best."""
+def fit(
+    sets: Sequence[tuple[Engine, Sequence[Case]]],
+    base: Tuning | None = None,
+    min_abstain: float = 0.9,
+) -> Fit:
+    """The tuning whose calibration and thresholds fit the questions best, among those that
+    leave at least `min_abstain` of the questions the policy does not answer unanswered:
+    a wrong answer costs a visitor more than an honest "I don't know"."""
     base = base or Tuning()
     seen = [
         (engine, case, engine.assess(case.question)) for engine, cases in sets for case in cases
@@ -54,10 +60,17 @@ def fit(sets: Sequence[tuple[Engine, Sequence[Case]]], base: Tuning | None = Non
     model = LogisticRegression(C=1.0, max_iter=1000).fit(np.asarray(rows), np.asarray(labels))
     calibration = (float(model.intercept_[0]), *(float(w) for w in model.coef_[0]))
     tuned = replace(base, calibration=tuple(round(w, 3) for w in calibration))
+    unanswerable = [(e, c, a) for e, c, a in seen if c.status in UNANSWERED]
     best = (-1.0, tuned)
     for answer_at in np.arange(0.2, 0.81, 0.02):
         for domain in np.arange(0.2, 0.81, 0.05):
             candidate = replace(tuned, answer_at=round(answer_at, 2), domain=round(domain, 2))
+            abstained = sum(
+                decide(candidate, a.route, a.evidence).status != "answered"
+                for _, _, a in unanswerable
+            )
+            if unanswerable and abstained < min_abstain * len(unanswerable):
+                continue
             accuracy = sum(_correct(candidate, c, e, a) for e, c, a in seen) / len(seen)
             if accuracy > best[0] + 1e-9:
                 best = (accuracy, candidate)

@@ -21,4 +21,4 @@ def test_fit_on_dev_questions_of_two_policies() -> None:
     assert result.auroc is not None and result.auroc >= 0.7
     assert 0.5 <= result.accuracy <= 1.0
     assert 0.2 <= result.tuning.answer_at <= 0.8
-    assert len(result.tuning.calibration) == 8  # a bias and one weight per signal
+    assert len(result.tuning.calibration) == 10  # a bias and one weight per signal

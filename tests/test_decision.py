@@ -11,8 +11,8 @@ from qa_service.engine.decision import Evidence, decide, probability
 from qa_service.engine.routing import Route
 from qa_service.intents import Intent
 
-STRONG = Evidence(score=1.0, lead=0.5, coverage=1.0, domain=1.0, terms=1.5, intent=0.0, topic=0.0)
-WEAK = Evidence(score=0.1, lead=0.0, coverage=0.1, domain=1.0, terms=1.5, intent=0.0, topic=0.0)
+STRONG = Evidence(1.0, 0.5, 1.0, 0.0, 1.0, 1.0, 1.5, 0.0, 0.0)
+WEAK = Evidence(0.1, 0.0, 0.1, 0.5, 0.0, 1.0, 1.5, 0.0, 0.0)
 
 
 def test_probability_grows_with_the_evidence() -> None:

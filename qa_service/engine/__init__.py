@@ -25,7 +25,7 @@ from qa_service.engine.analysis import Analyzer, Query
 from qa_service.engine.compose import Composer
 from qa_service.engine.decision import Evidence, decide
 from qa_service.engine.results import STATUSES, Answer, Citation, SearchHit, Status
-from qa_service.engine.retrieval import ClauseIndex, Floats
+from qa_service.engine.retrieval import ClauseIndex, Floats, Match
 from qa_service.engine.routing import Route, Router, resolve
 from qa_service.engine.search import Searcher
 from qa_service.engine.tuning import Tuning
@@ -183,10 +183,13 @@ class Engine:
     ) -> Evidence:
         score = float(scores[cited]) if cited is not None else 0.0
         others = np.delete(scores, cited) if cited is not None else scores
+        match = self._clauses.match(query, cited) if cited is not None else Match(0.0, 1.0, 0.0)
         return Evidence(
             score=score,
             lead=score - float(others.max()) if others.size else score,
-            coverage=self._clauses.coverage(query, cited) if cited is not None else 0.0,
+            coverage=match.coverage,
+            unknown=match.unknown,
+            rarest=match.rarest,
             domain=self._domain_share(query),
             terms=math.log1p(len(query.terms)),
             intent=self._router.intent_strength(route_scores),

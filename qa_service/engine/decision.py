@@ -20,6 +20,8 @@ class Evidence:
     score: float  # the clause's retrieval score (about 1: it holds every term of the question)
     lead: float  # how far it leads the next clause
     coverage: float  # share of the question's terms (by idf) the clause holds
+    unknown: float  # share of the question's terms the policy never uses
+    rarest: float  # whether the clause holds the question's rarest term the policy uses
     domain: float  # share of the question's terms a privacy policy would use
     terms: float  # how many terms the question has, log-scaled
     intent: float  # the best curated answer's score over its bar (1: at the bar)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -132,6 +133,14 @@ class BM25Index:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    coverage: float  # share of the question's terms (by idf) the clause holds; a term held
+    # through a related word counts as much as related words weigh
+    unknown: float  # share of the question's terms the policy never uses, nor any related word
+    rarest: float  # whether the clause holds the question's rarest term the policy uses
+
+
 class ClauseIndex:
     """The policy's clauses ranked against a question: BM25 over each clause's terms and term
     pairs; its section heading and list lead-in as lower-weighted fields; a question word's
@@ -207,23 +216,31 @@ class ClauseIndex:
                     weights.append(t.related)
         return terms, weights
 
-    def coverage(self, query: Query, clause: int) -> float:
-        """The share of the question's terms (weighed by idf) that the clause holds, a term
-        held only through a related word counting as much as related words weigh."""
+    def match(self, query: Query, clause: int) -> Match:
+        """How much of the question the clause holds (see Match)."""
         own = set(self._own(query))
+        if not own:
+            return Match(0.0, 0.0, 0.0)
         idf, held = self._text.idf, self._terms[clause]
         # A word the policy never uses weighs as a middling one of its words: it may be a
         # verb of the visitor's own ("stay") as well as something the policy lacks.
         unseen = self._text.median_idf
         total = gained = 0.0
+        unknown = 0
+        rarest, rarest_held = -1.0, 0.0
         for term in own:
+            related = self.analyzer.related.get(term, ())
             weight = idf.get(term, unseen) * (self.tuning.name if term in self.names else 1.0)
             total += weight
-            if term in held:
-                gained += weight
-            elif held.intersection(self.analyzer.related.get(term, ())):
-                gained += weight * self.tuning.related
-        return gained / total if total else 0.0
+            share = (
+                1.0 if term in held else self.tuning.related if held.intersection(related) else 0.0
+            )
+            gained += weight * share
+            if term not in idf and not any(r in idf for r in related):
+                unknown += 1
+            elif idf.get(term, 0.0) > rarest:
+                rarest, rarest_held = idf.get(term, 0.0), share
+        return Match(gained / total, unknown / len(own), rarest_held)
 
     def scores(self, query: Query) -> Floats:
         t = self.tuning
