@@ -32,7 +32,18 @@ class Tuning:
     chat: float = 0.5  # smalltalk, handoff and off-topic intents
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
-    calibration: tuple[float, ...] = (-2.156, -0.015, 1.055, 2.501, -1.243, -0.391, 0.288, 0.237, 1.125, 0.017)
+    calibration: tuple[float, ...] = (
+        -2.156,
+        -0.015,
+        1.055,
+        2.501,
+        -1.243,
+        -0.391,
+        0.288,
+        0.237,
+        1.125,
+        0.017,
+    )
     answer_at: float = 0.36
     domain: float = 0.45  # share of the question's terms a privacy policy would use
     also_cite: float = 0.6  # other citations must score this share of the best one
