@@ -5,7 +5,7 @@ over a few signals, fitted on the dev split of several policies (`run.py tune`).
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
 from qa_service.engine.results import Status
 from qa_service.engine.routing import CHAT, Route
@@ -28,7 +28,10 @@ class Evidence:
     topic: float  # 1 when the question names a topic the policy covers
 
     def vector(self) -> tuple[float, ...]:
-        return astuple(self)
+        return tuple(getattr(self, name) for name in _SIGNALS)
+
+
+_SIGNALS = tuple(f.name for f in fields(Evidence))
 
 
 def probability(tuning: Tuning, evidence: Evidence) -> float:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qa_service.corpus import Clause
@@ -25,48 +26,54 @@ def _identity(doc: list[str]) -> list[str]:
     return doc
 
 
+class Postings:
+    """A matrix stored by columns for scoring a query: column j's rows and values lie at
+    `starts[j]` for `lengths[j]` entries. A query's scores are its columns' values weighed and
+    summed per row, gathered in a few numpy calls."""
+
+    def __init__(self, matrix: sparse.csc_matrix) -> None:
+        self.size = int(matrix.shape[0])
+        self._starts = matrix.indptr[:-1].astype(np.intp)
+        self._lengths = np.diff(matrix.indptr).astype(np.intp)
+        self._rows = matrix.indices.astype(np.intp)
+        self._values = matrix.data.astype(np.float64)
+
+    def gather(self, columns: npt.NDArray[np.intp], weights: Floats) -> Floats:
+        starts, lengths = self._starts[columns], self._lengths[columns]
+        runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        at = runs + np.arange(runs.size)
+        values = self._values[at] * np.repeat(weights, lengths)
+        return np.bincount(self._rows[at], weights=values, minlength=self.size).astype(np.float64)
+
+
 class TermIndex:
     """Cosine similarity between a query and documents over TF-IDF features (sublinear tf,
     smooth idf, l2 norm). scikit-learn fits the weights once; a query is weighed by the same
-    formula, its features mapped to columns by a dict, and scored by gathering those columns'
-    postings from the fitted matrix (CSC: a column's rows and weights lie side by side)."""
+    formula, its features mapped to columns by a dict."""
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
         self.size = len(documents)
         self.vocabulary: dict[str, int] = {}
         self.idf: Floats = np.zeros(0)
-        self._starts = np.zeros(0, dtype=np.intp)
-        self._lengths = np.zeros(0, dtype=np.intp)
-        self._rows = np.zeros(0, dtype=np.intp)
-        self._weights: Floats = np.zeros(0)
+        self._postings = Postings(sparse.csc_matrix((self.size, 0)))
         if not any(documents):  # nothing to fit: every query scores 0
             return
         vectorizer = TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, lowercase=False, norm="l2"
         )
-        matrix = vectorizer.fit_transform([list(d) for d in documents]).tocsc()
+        matrix = vectorizer.fit_transform([list(d) for d in documents])
         self.vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self._starts = matrix.indptr[:-1].astype(np.intp)
-        self._lengths = np.diff(matrix.indptr).astype(np.intp)
-        self._rows = matrix.indices.astype(np.intp)
-        self._weights = matrix.data.astype(np.float64)
+        self._postings = Postings(sparse.csc_matrix(matrix))
 
     def scores(self, features: Sequence[str]) -> Floats:
-        counts = Counter(j for f in features if (j := self.vocabulary.get(f)) is not None)
-        if not counts:
+        vocabulary = self.vocabulary
+        known = [j for f in features if (j := vocabulary.get(f)) is not None]
+        if not known:
             return np.zeros(self.size)
-        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        query = tf * self.idf[columns]
-        query /= np.sqrt(query @ query)
-        # Every posting of the query's columns, each column's a run of `lengths` from `starts`.
-        starts, lengths = self._starts[columns], self._lengths[columns]
-        runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        postings = runs + np.arange(runs.size)
-        weights = self._weights[postings] * np.repeat(query, lengths)
-        scores = np.bincount(self._rows[postings], weights=weights, minlength=self.size)
-        return scores.astype(np.float64, copy=False)
+        columns, counts = np.unique(np.asarray(known, dtype=np.intp), return_counts=True)
+        query = (1.0 + np.log(counts)) * self.idf[columns]
+        return self._postings.gather(columns, query / np.sqrt(query @ query))
 
 
 class FuzzyIndex:
@@ -97,40 +104,52 @@ def top(scores: Floats, k: int) -> npt.NDArray[np.intp]:
 
 class BM25Index:
     """Okapi BM25 scores of a query's terms against documents (Robertson's idf, floored at
-    0 so a term in most documents never counts against one)."""
+    0 so a term in most documents never counts against one). Each term's contribution to
+    each document is computed once, when the index is built."""
 
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
         self.size = len(documents)
-        lengths = np.asarray([len(d) for d in documents], dtype=np.float64)
-        average = float(lengths.mean()) if self.size and lengths.any() else 1.0
-        self._norm = k1 * (1.0 - b + b * lengths / average)
-        self._k1 = k1
-        self._postings: dict[str, tuple[npt.NDArray[np.intp], Floats]] = {}
-        counts: dict[str, dict[int, int]] = {}
+        self.vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        columns: list[int] = []
+        counts: list[int] = []
         for n, document in enumerate(documents):
             for term, c in Counter(document).items():
-                counts.setdefault(term, {})[n] = c
-        for term, docs in counts.items():
-            rows = np.fromiter(docs.keys(), dtype=np.intp, count=len(docs))
-            tf = np.fromiter(docs.values(), dtype=np.float64, count=len(docs))
-            self._postings[term] = (rows, tf)
-        self.idf = {
-            term: max(0.0, float(np.log((self.size - len(r) + 0.5) / (len(r) + 0.5) + 1.0)))
-            for term, (r, _) in self._postings.items()
-        }
-        self.median_idf = float(np.median(list(self.idf.values()))) if self.idf else 1.0
+                rows.append(n)
+                columns.append(self.vocabulary.setdefault(term, len(self.vocabulary)))
+                counts.append(c)
+        tf = np.asarray(counts, dtype=np.float64)
+        found = np.bincount(np.asarray(columns, dtype=np.intp), minlength=len(self.vocabulary))
+        idf = np.maximum(0.0, np.log((self.size - found + 0.5) / (found + 0.5) + 1.0))
+        self.idf = dict(zip(self.vocabulary, idf.tolist(), strict=True))
+        self.median_idf = float(np.median(idf)) if idf.size else 1.0
+        lengths = np.asarray([len(d) for d in documents], dtype=np.float64)
+        average = float(lengths.mean()) if self.size and lengths.any() else 1.0
+        norm = k1 * (1.0 - b + b * lengths / average)
+        at = np.asarray(rows, dtype=np.intp)
+        cols = np.asarray(columns, dtype=np.intp)
+        contribution = idf[cols] * tf * (k1 + 1.0) / (tf + norm[at]) if rows else tf
+        self._postings = Postings(
+            sparse.csc_matrix((contribution, (at, cols)), shape=(self.size, len(self.vocabulary)))
+        )
 
     def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Floats:
         """Each document's score; a term's contribution is multiplied by its weight (1 if
         none is given), and a term said twice counts twice."""
-        out = np.zeros(self.size)
-        for term, weight in zip(terms, weights or [1.0] * len(terms), strict=True):
-            found = self._postings.get(term)
-            if found is None:
-                continue
-            rows, tf = found
-            out[rows] += weight * self.idf[term] * tf * (self._k1 + 1.0) / (tf + self._norm[rows])
-        return out
+        vocabulary = self.vocabulary
+        pairs = [
+            (j, w)
+            for term, w in zip(terms, weights or [1.0] * len(terms), strict=True)
+            if (j := vocabulary.get(term)) is not None
+        ]
+        if not pairs:
+            return np.zeros(self.size)
+        columns = np.asarray([j for j, _ in pairs], dtype=np.intp)
+        return self._postings.gather(columns, np.asarray([w for _, w in pairs]))
+
+
+def _content(analyzer: Analyzer, text: str) -> list[str]:
+    return [w for w in analyzer.raw_words(text) if analyzer.term(w) is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +188,9 @@ class ClauseIndex:
         self._text = BM25Index([ngrams(terms) for terms in text], t.k1, t.b)
         self._heading = BM25Index(heading, t.k1, t.b)
         self._context = BM25Index(context, t.k1, t.b)
-        self._chars = TermIndex([char_ngrams(analyzer.raw_words(c.text)) for c in clauses])
+        # Character n-grams of the words that carry meaning: those of "you" and "the" would
+        # match every clause.
+        self._chars = TermIndex([char_ngrams(_content(analyzer, c.text)) for c in clauses])
         self._terms = [frozenset(a + b + c) for a, b, c in zip(text, heading, context, strict=True)]
         # Question types: the phrases that ask (padded words, matched in the question's words)
         # and which clauses say what they ask for (a term, or a phrase of several).
@@ -257,7 +278,9 @@ class ClauseIndex:
         scores += t.heading * self._heading.scores(terms, weights)
         scores += t.context * self._context.scores(terms, weights)
         scores /= most
-        scores += t.chars * self._chars.scores(char_ngrams(query.words))
+        scores += t.chars * self._chars.scores(
+            char_ngrams(w for w in query.words if self.analyzer.term(w) is not None)
+        )
         said = f" {query.text} "
         for asks, held in self._kinds:
             if any(phrase in said for phrase in asks):

@@ -33,16 +33,16 @@ class Tuning:
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
     calibration: tuple[float, ...] = (
-        -2.156,
-        -0.015,
-        1.055,
-        2.501,
-        -1.243,
-        -0.391,
-        0.288,
-        0.237,
-        1.125,
-        0.017,
+        -2.257,
+        0.005,
+        1.0,
+        2.377,
+        -1.279,
+        -0.275,
+        0.321,
+        0.263,
+        1.133,
+        0.022,
     )
     answer_at: float = 0.36
     domain: float = 0.45  # share of the question's terms a privacy policy would use
