@@ -8,10 +8,9 @@ import json
 
 from aiohttp import web
 
-from qa_service.prefork import serve
-
 # The same logging and access line as run.py (the engine not loaded).
-from qa_service.redact import AccessLogger, configure_logging
+from qa_service.logs import AccessLogger, configure_logging
+from qa_service.prefork import serve
 
 
 async def ask(request: web.Request) -> web.Response:

@@ -8,11 +8,21 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
-from qa_service import cors, handlers, lifecycle, offload, pages, ratelimit, reloading, security
+from qa_service import (
+    cors,
+    handlers,
+    lifecycle,
+    limits,
+    offload,
+    pages,
+    ratelimit,
+    reloading,
+    security,
+)
 from qa_service.config import Settings
 from qa_service.engine import Engine
 from qa_service.errors import Problem, problem_response
-from qa_service.redact import AccessLogger, install_redaction
+from qa_service.logs import AccessLogger, install_filters
 from qa_service.state import ENGINE, SETTINGS, EngineRef
 
 log = logging.getLogger("qa_service")
@@ -48,7 +58,7 @@ def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None
 ) -> web.Application:
     settings = settings or Settings()
-    install_redaction()
+    install_filters()
     security.install_protocol_problems()
     app = web.Application(
         middlewares=[
@@ -56,10 +66,16 @@ def create_app(
             lifecycle.middleware,
             *([ratelimit.middleware] if settings.rate_limit > 0 else []),
             problem_middleware,
+            limits.body_deadline,
         ],
         client_max_size=settings.max_body_bytes,
-        # Here rather than in run_app, so every runner (tests, gunicorn) logs without queries.
-        handler_args={"access_log_class": AccessLogger},
+        # Here rather than in a runner, so every runner (tests, gunicorn) logs without queries
+        # and gives a client `read_timeout` to send a request's head (aiohttp's keep-alive
+        # timer runs from the connection's start, or its last response, to a complete head).
+        handler_args={
+            "access_log_class": AccessLogger,
+            "keepalive_timeout": settings.read_timeout,
+        },
     )
     app[SETTINGS] = settings
     app[ENGINE] = EngineRef(engine or Engine.from_settings(settings))

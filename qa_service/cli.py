@@ -73,6 +73,26 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "citation links use it rather than the request's Host header",
     )
     parser.add_argument(
+        "--read-timeout",
+        type=float,
+        metavar="S",
+        help="seconds a client has to send a request's head, then its body; also the "
+        "keep-alive idle time (15)",
+    )
+    parser.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        metavar="S",
+        help="seconds from SIGTERM to exit: requests in flight finish within it (30)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help="open connections per process; more are answered 503 "
+        "(default: the open-file limit less a reserve)",
+    )
+    parser.add_argument(
         "--cors-origin",
         action="append",
         metavar="ORIGIN",
@@ -156,6 +176,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         "cors_origins": getattr(args, "cors_origin", None),
         "answer_cache": getattr(args, "answer_cache", None),
         "public_url": getattr(args, "public_url", None),
+        "read_timeout": getattr(args, "read_timeout", None),
+        "shutdown_timeout": getattr(args, "shutdown_timeout", None),
+        "max_connections": getattr(args, "max_connections", None),
     }
     return Settings.from_env(**options)
 
@@ -261,15 +284,13 @@ def _tune(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
-    from aiohttp import web
-
     from qa_service import lifecycle, reloading
     from qa_service.app import create_app
-    from qa_service.redact import AccessLogger, configure_logging, install_redaction
+    from qa_service.logs import configure_logging, install_filters
     from qa_service.state import EngineRef
 
     configure_logging()
-    install_redaction(*logging.getLogger().handlers)
+    install_filters(*logging.getLogger().handlers)
     log.info(
         "serving %r (%d clauses, %d intents) on http://%s:%d/",
         engine.policy.title,
@@ -297,15 +318,7 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
         return
     app = create_app(settings, engine=engine)
     app.on_startup.append(reloading.on_sighup)
-    app.on_startup.append(lifecycle.on_sigterm)
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        access_log_class=AccessLogger,
-        print=None,
-        shutdown_timeout=settings.shutdown_timeout,
-    )
+    lifecycle.run(app, settings)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -44,7 +44,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses or networks
     log_questions: bool = False  # opt-in, and redacted even then
     admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload
-    shutdown_timeout: float = 30.0  # seconds SIGTERM waits for in-flight requests
+    shutdown_timeout: float = 30.0  # seconds from SIGTERM to exit, whatever is in flight
+    # Seconds a client has to send a request's head (from connecting, or from its previous
+    # response, so also the keep-alive idle time), and then its body.
+    read_timeout: float = 15.0
+    # Open connections at most, per process; None: somewhat below the open-file limit.
+    max_connections: int | None = None
     answer_cache: int = 1024  # answers kept for repeated questions; 0 turns it off
     # Where visitors reach the service, such as https://privacy.example.com: pages and links
     # use it instead of trusting the request's Host header.
@@ -57,6 +62,11 @@ class Settings:
             raise ValueError(f"answer cache must be 0 (off) or more, got {self.answer_cache}")
         if self.rate_limit < 0:
             raise ValueError(f"rate limit must be 0 (off) or more, got {self.rate_limit}")
+        for name in ("read_timeout", "shutdown_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name.replace('_', ' ')} must be more than 0 seconds")
+        if self.max_connections is not None and self.max_connections < 1:
+            raise ValueError(f"max connections must be 1 or more, got {self.max_connections}")
         if self.public_url is not None:
             parts = urlsplit(self.public_url)
             if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
@@ -109,6 +119,12 @@ def _hardening_env(env: dict[str, str]) -> dict[str, Any]:
         )
     if "POLICY_QA_LOG_QUESTIONS" in env:
         values["log_questions"] = env["POLICY_QA_LOG_QUESTIONS"].lower() in {"1", "true", "yes"}
+    if "POLICY_QA_READ_TIMEOUT" in env:
+        values["read_timeout"] = _float(env, "POLICY_QA_READ_TIMEOUT")
+    if "POLICY_QA_SHUTDOWN_TIMEOUT" in env:
+        values["shutdown_timeout"] = _float(env, "POLICY_QA_SHUTDOWN_TIMEOUT")
+    if "POLICY_QA_MAX_CONNECTIONS" in env:
+        values["max_connections"] = _int(env, "POLICY_QA_MAX_CONNECTIONS")
     if env.get("POLICY_QA_ADMIN_TOKEN"):
         values["admin_token"] = env["POLICY_QA_ADMIN_TOKEN"]
     return values
@@ -119,6 +135,13 @@ def _int(env: dict[str, str], name: str) -> int:
         return int(env[name])
     except ValueError:
         raise ValueError(f"{name} must be a whole number, got {env[name]!r}") from None
+
+
+def _float(env: dict[str, str], name: str) -> float:
+    try:
+        return float(env[name])
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {env[name]!r}") from None
 
 
 def split_origins(values: Sequence[str]) -> tuple[str, ...]:

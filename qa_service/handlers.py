@@ -8,9 +8,9 @@ from aiohttp import web
 
 from qa_service import validation
 from qa_service.errors import Problem
+from qa_service.logs import clean
 from qa_service.offload import OFFLOAD
 from qa_service.openapi import spec
-from qa_service.redact import redact
 from qa_service.serialise import answer_json, clause_json, hits_json, json_reply, policy_json
 from qa_service.state import ENGINE, SETTINGS
 
@@ -21,8 +21,8 @@ async def ask(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     question = await validation.question(request, settings)
     answer = await request.app[OFFLOAD].run(request.app[ENGINE].engine.answer, question)
-    if settings.log_questions:  # opt-in, and redacted (the log filter redacts too)
-        log.info("question (%s, %s): %s", answer.status, answer.intent, redact(question))
+    if settings.log_questions:  # opt-in; redacted and on one line (so is every log argument)
+        log.info("question (%s, %s): %s", answer.status, answer.intent, clean(question))
     return json_reply(answer_json(answer))
 
 

@@ -1,5 +1,6 @@
-"""Graceful shutdown: on SIGTERM, finish every request already being handled, refuse new ones
-with 503, then let aiohttp stop.
+"""Serving one process, and its graceful shutdown: on SIGTERM, finish every request already
+being handled, refuse new ones with 503, then let aiohttp close the connections; the whole of
+it within `shutdown_timeout` (what an orchestrator waits before it kills).
 
 aiohttp's own shutdown stops reading from connections first, so a request whose body is still
 arriving would wait out the shutdown timeout and fail; draining before that avoids it.
@@ -15,8 +16,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
+from qa_service import limits
+from qa_service.config import Settings
 from qa_service.errors import problem_response
-from qa_service.state import SETTINGS
 
 log = logging.getLogger("qa_service")
 
@@ -66,32 +68,49 @@ async def middleware(
         drain.leave()
 
 
-def _graceful_exit() -> None:
-    raise web.GracefulExit  # what run_app's own signal handler raises
+def budget(total: float) -> tuple[float, float]:
+    """How a shutdown of `total` seconds is spent: (drain, close). Draining waits for the
+    requests in flight; then aiohttp closes the connections, waiting up to `close` for a
+    handler twice (once to finish, once after cancelling it); a last `close` is left for the
+    app's own clean-up and the exit."""
+    close = min(2.0, total / 10)
+    return total - 3 * close, close
 
 
-async def _drain_then_exit(app: web.Application) -> None:
-    drain = app[DRAIN]
-    drain.draining = True
-    timeout = app[SETTINGS].shutdown_timeout
-    log.info("shutting down: finishing %d request(s) in flight", drain.in_flight)
+async def drain(app: web.Application, seconds: float) -> None:
+    """Refuse new requests (503) and wait up to `seconds` for those in flight."""
+    state = app[DRAIN]
+    state.draining = True
+    log.info("shutting down: finishing %d request(s) in flight", state.in_flight)
     try:
-        await asyncio.wait_for(drain.idle.wait(), timeout)
+        await asyncio.wait_for(state.idle.wait(), seconds)
     except TimeoutError:
-        log.warning("shutting down with %d request(s) unfinished", drain.in_flight)
-    asyncio.get_running_loop().call_soon(_graceful_exit)
+        log.warning("shutting down with %d request(s) unfinished", state.in_flight)
 
 
-async def on_sigterm(app: web.Application) -> None:
-    """An on_startup hook for the served app: SIGTERM and SIGINT drain, then stop."""
-    loop = asyncio.get_running_loop()
-    tasks: set[asyncio.Task[None]] = set()
+async def _serve(app: web.Application, settings: Settings) -> None:
+    drain_time, close_time = budget(settings.shutdown_timeout)
+    runner = limits.Runner(
+        app,
+        max_connections=settings.max_connections or limits.default_max_connections(),
+        handle_signals=False,
+        shutdown_timeout=close_time,
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port)
+        await site.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await drain(app, drain_time)
+    finally:
+        await runner.cleanup()
 
-    def stop() -> None:
-        if not app[DRAIN].draining:
-            task = loop.create_task(_drain_then_exit(app))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop)  # replaces run_app's, which it removes at cleanup
+def run(app: web.Application, settings: Settings) -> None:
+    """Serve `app` on the settings' host and port until SIGTERM or SIGINT, then drain and stop,
+    all within `shutdown_timeout` seconds."""
+    asyncio.run(_serve(app, settings))

@@ -70,7 +70,7 @@ def serve(
     # collections in the workers do not write to, and so copy, the pages they share.
     gc.freeze()
     if access_log_class is None:
-        from qa_service.redact import AccessLogger
+        from qa_service.logs import AccessLogger
 
         access_log_class = AccessLogger
     _Server(

@@ -1,5 +1,6 @@
-"""Response hardening: a request id on every response, security headers, and problem details
-even for requests so malformed that aiohttp answers them before any middleware runs."""
+"""Response hardening: a request id on every response, security headers, a Server header that
+names no versions, and problem details (and one log line) even for requests so malformed that
+aiohttp answers them before any middleware runs."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 from qa_service.errors import problem_response
+from qa_service.logs import PARSE_ERROR
 
 REQUEST_ID = "X-Request-ID"
+SERVER = "policy-qa"
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 # JSON and everything that is not a page: nothing may run, load or frame it.
@@ -46,6 +49,7 @@ def security_headers(response: StreamResponse, path: str) -> None:
     """Adds the headers a handler has not set itself (a page may set its own CSP)."""
     headers = response.headers
     page = response.content_type == "text/html"
+    headers["Server"] = SERVER  # not aiohttp's default, which names its and Python's versions
     headers.setdefault("Content-Security-Policy", PAGE_CSP if page else API_CSP)
     headers.setdefault("X-Frame-Options", "SAMEORIGIN" if page else "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -69,10 +73,15 @@ async def middleware(
 # --- requests aiohttp rejects while parsing them ---------------------------------------------
 #
 # A request line or header over aiohttp's limits, or a malformed one, is answered by
-# RequestHandler.handle_error before the application sees it, as text/plain. The wrapper
-# below keeps aiohttp's logging and connection handling and only changes the body's shape.
+# RequestHandler.handle_error before the application sees it, as text/plain, after logging a
+# traceback (ten lines for fifteen bytes of garbage). The replacement below answers problem
+# details and leaves one line: the access line, which names the reason.
 
-_original_handle_error = web_protocol.RequestHandler.handle_error
+
+def _reason(exc: BaseException | None, message: str | None) -> str:
+    text = message or (str(exc) if exc is not None else "") or "malformed request"
+    name = type(exc).__name__ if exc is not None else "Error"
+    return f"{name}: {' '.join(text.split())[:120]}"  # aiohttp's messages span lines
 
 
 def _problem_handle_error(
@@ -82,7 +91,12 @@ def _problem_handle_error(
     exc: BaseException | None = None,
     message: str | None = None,
 ) -> StreamResponse:
-    _original_handle_error(self, request, status, exc, message)  # logs, checks the writer
+    if status >= 500:  # a fault of ours, not of the request: keep the traceback
+        self.log_exception("Error handling request from %s", request.remote, exc_info=exc)
+    else:
+        request[PARSE_ERROR] = _reason(exc, message)
+    if request.writer.output_size > 0:  # as aiohttp's own: too late for another response
+        raise ConnectionError("Response is sent already, cannot send another response")
     if status == 400:
         detail = "The request is not valid HTTP, or its line or headers are too long."
     elif status >= 500:
