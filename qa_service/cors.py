@@ -6,11 +6,13 @@ Small on purpose (aiohttp-cors is unmaintained): the widget runs on other sites 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.web_response import StreamResponse
 
+from qa_service.config import Settings
 from qa_service.state import SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[StreamResponse]]
@@ -28,17 +30,23 @@ def applies(path: str) -> bool:
     return path in CORS_PATHS or path.startswith(CORS_PREFIXES)
 
 
-def own_origin(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}".lower()
+def own_origin(settings: Settings) -> str | None:
+    """The service's own origin: from the configured public URL, never from the Host header
+    (which the client writes, so any page could claim to be "same origin")."""
+    if not settings.public_url:
+        return None
+    parts = urlsplit(settings.public_url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def origin_allowed(origin: str, request: web.Request, allowed: Iterable[str]) -> bool:
-    """Same origin always; otherwise the origin must be on the list ("*" allows any)."""
+def origin_allowed(origin: str, settings: Settings) -> bool:
+    """The public URL's origin, or one on the allow-list ("*" allows any)."""
     origin = origin.lower().rstrip("/")
+    allowed = settings.cors_origins
     if origin == "null":  # sandboxed frames and file:// pages: never trusted by name
         return "*" in allowed
     listed = {o.lower().rstrip("/") for o in allowed}
-    return origin == own_origin(request) or origin in listed or "*" in listed
+    return origin == own_origin(settings) or origin in listed or "*" in listed
 
 
 def _vary(response: StreamResponse | web.HTTPException) -> None:
@@ -47,7 +55,7 @@ def _vary(response: StreamResponse | web.HTTPException) -> None:
         response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
 
 
-def _preflight(request: web.Request, origin: str, allowed: Iterable[str]) -> web.Response:
+def _preflight(request: web.Request, origin: str, settings: Settings) -> web.Response:
     method = request.headers.get("Access-Control-Request-Method", "").upper()
     wanted = [
         h.strip().lower()
@@ -57,7 +65,7 @@ def _preflight(request: web.Request, origin: str, allowed: Iterable[str]) -> web
     response = web.Response(status=204)
     _vary(response)
     if (
-        not origin_allowed(origin, request, allowed)
+        not origin_allowed(origin, settings)
         or method not in {"GET", "HEAD", "POST"}
         or any(h not in ALLOW_HEADERS for h in wanted)
     ):
@@ -75,15 +83,15 @@ def _preflight(request: web.Request, origin: str, allowed: Iterable[str]) -> web
 async def cors_middleware(request: web.Request, handler: Handler) -> StreamResponse:
     if not applies(request.path):
         return await handler(request)
-    allowed = request.app[SETTINGS].cors_origins
+    settings = request.app[SETTINGS]
     origin = request.headers.get("Origin")
     if (
         request.method == "OPTIONS"
         and origin
         and "Access-Control-Request-Method" in request.headers
     ):
-        return _preflight(request, origin, allowed)
-    ok = origin is not None and origin_allowed(origin, request, allowed)
+        return _preflight(request, origin, settings)
+    ok = origin is not None and origin_allowed(origin, settings)
     try:
         response = await handler(request)
     except web.HTTPException as exc:  # redirects; errors were turned into responses inside

@@ -154,12 +154,27 @@ _SCHEMAS: dict[str, Any] = {
     },
     "Reload": {
         "type": "object",
-        "required": ["status", "policy", "clauses", "intents", "reloads"],
+        "required": [
+            "status",
+            "policy",
+            "clauses",
+            "intents",
+            "intents_before",
+            "lost_intents",
+            "reloads",
+        ],
         "properties": {
             "status": {"type": "string", "enum": ["reloaded"]},
             "policy": {"type": "string"},
             "clauses": {"type": "integer"},
             "intents": {"type": "integer"},
+            "intents_before": {"type": "integer"},
+            "lost_intents": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Intents served before and not now, as 'name (file)': an "
+                "intent file deleted or emptied is accepted, and said here.",
+            },
             "reloads": {"type": "integer", "minimum": 1},
         },
     },

@@ -174,10 +174,11 @@ def render_policy(policy: Policy, contact: Contact) -> str:
 
 
 def render_demo(engine: Engine, origin: str) -> str:
-    """A website embedding the widget with the one tag a company would paste."""
+    """A website embedding the widget with the one tag a company would paste; `origin` is
+    the service's public URL, or "" for a relative tag."""
     policy = engine.policy
     src = f"{origin}/widget.js"
-    embed = f'<script src="{src}" async></script>'
+    embed = f'<script src="{_e(src)}" async></script>'
     settings = (
         "<script>\n  window.PolicyQAWidget = "
         '{ position: "left", title: "Privacy questions", open: true };\n</script>\n' + embed
@@ -272,8 +273,11 @@ def _html(text: str) -> web.Response:
 
 
 async def demo(request: web.Request) -> web.Response:
-    # The demo embeds the widget by absolute URL, as another site would.
-    return _html(render_demo(request.app[ENGINE].engine, str(request.url.origin())))
+    # The demo embeds the widget by absolute URL, as another site would, when the public URL
+    # is configured; otherwise by a relative one. Never from the Host header: the client
+    # writes it (an injected tag, or a 500 on one that is not a valid host).
+    public_url = request.app[SETTINGS].public_url or ""
+    return _html(render_demo(request.app[ENGINE].engine, public_url))
 
 
 async def policy(request: web.Request) -> web.Response:

@@ -10,7 +10,7 @@ import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -25,6 +25,7 @@ WINDOW = 60.0  # seconds: the limit is N requests per minute
 LIMITED = ("/api/", "/admin/")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclass(slots=True)
@@ -102,30 +103,55 @@ def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in values)
 
 
-def _in(address: str, networks: tuple[Network, ...]) -> bool:
+def _address(hop: str) -> IPAddress | None:
+    """An address as proxies write it: bare, "[v6]:port" or "v4:port"; None if garbled."""
+    hop = hop.strip()
+    if hop.startswith("["):
+        hop = hop[1:].partition("]")[0]
+    elif hop.count(":") == 1:
+        hop = hop.partition(":")[0]
     try:
-        ip = ipaddress.ip_address(address.strip())
+        return ipaddress.ip_address(hop)
     except ValueError:
-        return False
-    return any(ip in net for net in networks)
+        return None
+
+
+def _in(address: str, networks: tuple[Network, ...]) -> bool:
+    ip = _address(address)
+    return ip is not None and any(ip in net for net in networks)
 
 
 def client_address(
-    remote: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]
+    remote: str | None, forwarded_for: str | Sequence[str] | None, trusted: tuple[Network, ...]
 ) -> str:
     """The peer's address, or, when the peer is a trusted proxy, the nearest untrusted hop of
-    X-Forwarded-For (the right-most one: entries further left are whatever the client wrote)."""
+    X-Forwarded-For (the right-most one: entries further left are whatever the client wrote).
+    Every line of the header counts, in order: a proxy may add its own line rather than
+    append to the client's."""
     peer = remote or "unknown"
+    if not isinstance(forwarded_for, str) and forwarded_for is not None:
+        forwarded_for = ",".join(forwarded_for)
     if not forwarded_for or not _in(peer, trusted):
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
         if not _in(hop, trusted):
-            try:
-                return str(ipaddress.ip_address(hop))
-            except ValueError:
-                return peer  # a garbled header: count against the proxy, not a made-up key
+            ip = _address(hop)
+            return peer if ip is None else str(ip)  # garbled: count it against the proxy
     return hops[0] if hops else peer
+
+
+def bucket_key(address: str) -> str:
+    """The rate-limit bucket of an address: IPv4 addresses one each, IPv6 ones per /64 (what
+    one subscriber is given, so 2**64 addresses cannot mean 2**64 buckets)."""
+    ip = _address(address)
+    if ip is None:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 LIMITER = web.AppKey("limiter", Limiter)
@@ -146,8 +172,9 @@ async def middleware(
     limiter = request.app[LIMITER]  # the app has this middleware only when it has a limiter
     if not request.path.startswith(LIMITED):
         return await handler(request)
-    client = client_address(request.remote, request.headers.get("X-Forwarded-For"), limiter.trusted)
-    decision = limiter.hit(client)
+    forwarded = request.headers.getall("X-Forwarded-For", ())
+    client = client_address(request.remote, forwarded, limiter.trusted)
+    decision = limiter.hit(bucket_key(client))
     headers = {
         "RateLimit-Policy": limiter.policy,
         "RateLimit": f'"default";r={decision.remaining};t={decision.reset}',

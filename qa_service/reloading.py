@@ -13,6 +13,7 @@ import contextlib
 import hmac
 import logging
 import signal
+from pathlib import Path
 
 from aiohttp import web
 
@@ -44,7 +45,27 @@ def build(settings: Settings, serving: Engine) -> Engine:
         len(engine.policy.clauses),
         len(engine.routes),
     )
+    lost = lost_intents(serving, engine)
+    if lost:  # accepted (the files are valid), but probably not what was meant
+        log.warning(
+            "the reloaded policy has %d intent(s) fewer than before, %d instead of %d: %s",
+            len(lost),
+            len(engine.routes),
+            len(serving.routes),
+            ", ".join(lost),
+        )
     return engine
+
+
+def lost_intents(before: Engine, after: Engine) -> list[str]:
+    """Intents the engine had before a reload and not after (an intent file deleted or
+    emptied), each as "name (file)"."""
+    kept = {r.intent.name for r in after.routes}
+    return [
+        f"{r.intent.name} ({Path(r.intent.source.rpartition(':')[0]).name})"
+        for r in before.routes
+        if r.intent.name not in kept
+    ]
 
 
 class Reloader:
@@ -113,6 +134,7 @@ async def admin_reload(request: web.Request) -> web.Response:
             headers={"WWW-Authenticate": 'Bearer realm="policy-qa admin"'},
         )
     reloader = request.app[RELOADER]
+    before = reloader.ref.engine
     try:
         engine = await reloader.reload()
     except ReloadError as exc:
@@ -127,6 +149,8 @@ async def admin_reload(request: web.Request) -> web.Response:
             "policy": engine.policy.title,
             "clauses": len(engine.policy.clauses),
             "intents": len(engine.routes),
+            "intents_before": len(before.routes),
+            "lost_intents": lost_intents(before, engine),
             "reloads": reloader.reloads,
         }
     )

@@ -84,13 +84,30 @@ async def test_preflight_refused(client: Make, origin: str, method: str, headers
     assert "Access-Control-Allow-Methods" not in response.headers
 
 
-async def test_same_origin_is_always_allowed(client: Make) -> None:
-    api = await client()  # an empty allow-list
-    own = str(api.make_url("/").origin())
+async def test_the_public_urls_origin_is_always_allowed(
+    aiohttp_client: Make, engine: Engine
+) -> None:
+    settings = Settings(cors_origins=(), public_url="https://privacy.example.com/qa")
+    api = await aiohttp_client(create_app(settings, engine=engine))
+    own = "https://privacy.example.com"
     response = await api.options("/api/v1/ask", headers=preflight(own))
     assert response.headers["Access-Control-Allow-Origin"] == own
     response = await api.options("/api/v1/ask", headers=preflight(ALLOWED))
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+async def test_the_host_header_does_not_make_an_origin_own(client: Make) -> None:
+    """Any page could send its own name as Host (through DNS rebinding, or a proxy that passes
+    Host on): same-origin is what --public-url says, not what the request says."""
+    api = await client()  # an empty allow-list, no public URL
+    for origin, host in [(OTHER, "evil.example.net"), (str(api.make_url("/").origin()), None)]:
+        headers = preflight(origin)
+        if host:
+            headers["Host"] = host
+        response = await api.options("/api/v1/ask", headers=headers)
+        assert "Access-Control-Allow-Origin" not in response.headers
+        asked = await api.get("/api/v1/clauses", headers={k: v for k, v in headers.items()})
+        assert "Access-Control-Allow-Origin" not in asked.headers
 
 
 async def test_star_allows_any_origin(client: Make) -> None:

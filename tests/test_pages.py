@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from html.parser import HTMLParser
@@ -61,9 +62,54 @@ async def test_demo_page_embeds_the_widget_with_one_tag(client: TestClient) -> N
     assert response.status == 200
     assert response.content_type == "text/html"
     html = await response.text()
-    own = str(client.make_url("/").origin())
-    assert f'<script src="{own}/widget.js" async></script>' in html
+    assert '<script src="/widget.js" async></script>' in html  # no public URL: relative
     assert "Content-Security-Policy" in response.headers
+
+
+async def test_demo_page_names_the_public_url_when_configured(
+    aiohttp_client: Make, engine: Engine
+) -> None:
+    settings = Settings(public_url="https://privacy.example.com/qa/")
+    client = await aiohttp_client(create_app(settings, engine=engine))
+    response = await client.get("/", headers={"Host": "evil.example"})
+    html = await response.text()
+    assert '<script src="https://privacy.example.com/qa/widget.js" async></script>' in html
+    assert "evil.example" not in html
+
+
+HOSTILE_HOSTS = [
+    b'x"></script><meta http-equiv="refresh" content="0;url=//evil.example/"><script src="',
+    b"evil.example",
+    b"x:99999",
+    b"[",
+    b"x:abc",
+    b"",
+    b"\xff",
+    b"[::1",
+    b"a b",
+    b"%00",
+]
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+@pytest.mark.parametrize(
+    "path", ["/", "/policy", "/agent", "/widget.json", "/widget.js", "/api/v1/clauses", "/x"]
+)
+async def test_the_host_header_is_never_trusted_nor_a_500(
+    client: TestClient, host: bytes, path: str
+) -> None:
+    """Raw sockets: a client library would refuse to send most of these."""
+    assert client.server.host and client.server.port
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(f"GET {path} HTTP/1.1\r\n".encode() + b"Host: " + host + b"\r\n")
+    writer.write(b"Connection: close\r\n\r\n")
+    response = await asyncio.wait_for(reader.read(), timeout=10)
+    writer.close()
+    status = int(response.split(b" ", 2)[1])
+    assert status in {200, 404}, response[:300]
+    if len(host) > 4:  # a name, not a character any page has anyway
+        assert host not in response  # not even escaped: the page does not use it
+    assert b"http-equiv" not in response
 
 
 async def test_widget_script_is_served(client: TestClient) -> None:

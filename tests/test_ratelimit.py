@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from qa_service.config import Settings
-from qa_service.ratelimit import Limiter, client_address, parse_networks
+from qa_service.ratelimit import Limiter, bucket_key, client_address, parse_networks
 
 
 class Clock:
@@ -58,6 +58,26 @@ def test_client_address_trusts_forwarded_for_only_from_trusted_proxies() -> None
     assert client_address(None, None, trusted) == "unknown"
 
 
+def test_every_forwarded_for_line_counts_and_the_right_most_untrusted_hop_wins() -> None:
+    trusted = parse_networks(["127.0.0.1", "10.0.0.0/8"])
+    # The client's own line, then the line HAProxy adds with the address it saw.
+    lines = ["203.0.113.66, 198.51.100.1", "192.0.2.44"]
+    assert client_address("127.0.0.1", lines, trusted) == "192.0.2.44"
+    assert client_address("127.0.0.1", ["192.0.2.44", "10.1.1.1"], trusted) == "192.0.2.44"
+    assert client_address("127.0.0.1", ["[2001:db8::7]:443"], trusted) == "2001:db8::7"
+    assert client_address("127.0.0.1", ["192.0.2.44:5678"], trusted) == "192.0.2.44"
+    assert client_address("127.0.0.1", [], trusted) == "127.0.0.1"
+
+
+def test_ipv6_clients_share_a_bucket_per_64() -> None:
+    keys = {bucket_key(f"2001:db8:1:2:{n:x}::{n:x}") for n in range(200)}
+    assert keys == {"2001:db8:1:2::/64"}
+    assert bucket_key("2001:db8:1:3::1") != bucket_key("2001:db8:1:2::1")
+    assert bucket_key("::ffff:192.0.2.1") == "192.0.2.1" == bucket_key("192.0.2.1")
+    assert bucket_key("192.0.2.1") != bucket_key("192.0.2.2")
+    assert bucket_key("unknown") == "unknown"
+
+
 def test_settings_from_env() -> None:
     settings = Settings.from_env(
         {"POLICY_QA_RATE_LIMIT": "0", "POLICY_QA_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"}
@@ -100,6 +120,33 @@ async def test_forwarded_for_counts_per_visitor_behind_a_trusted_proxy(
     second = await client.get("/api/v1/clauses", headers={"X-Forwarded-For": "203.0.113.2"})
     again = await client.get("/api/v1/clauses", headers={"X-Forwarded-For": "203.0.113.1"})
     assert (first.status, second.status, again.status) == (200, 200, 429)
+
+
+async def test_a_second_forwarded_for_line_does_not_bypass_the_limit(
+    aiohttp_client: Callable[..., Any], make_app: Callable[..., web.Application]
+) -> None:
+    """Behind a proxy that adds its own X-Forwarded-For line, a client writing a new address
+    in its own line each time is still one client."""
+    client = await aiohttp_client(make_app(rate_limit=2, trusted_proxies=("127.0.0.1",)))
+    statuses = []
+    for n in range(4):
+        headers = [("X-Forwarded-For", f"203.0.113.{n}"), ("X-Forwarded-For", "198.51.100.7")]
+        response = await client.get("/api/v1/clauses", headers=headers)
+        statuses.append(response.status)
+    assert statuses == [200, 200, 429, 429]
+
+
+async def test_one_ipv6_64_is_one_client(
+    aiohttp_client: Callable[..., Any], make_app: Callable[..., web.Application]
+) -> None:
+    client = await aiohttp_client(make_app(rate_limit=3, trusted_proxies=("127.0.0.1",)))
+    statuses = []
+    for n in range(200):
+        headers = {"X-Forwarded-For": f"2001:db8:aa:bb:{n:x}:{n:x}::1"}
+        statuses.append((await client.get("/api/v1/clauses", headers=headers)).status)
+    assert statuses.count(200) == 3 and statuses.count(429) == 197
+    other = await client.get("/api/v1/clauses", headers={"X-Forwarded-For": "2001:db8:aa:bc::1"})
+    assert other.status == 200
 
 
 async def test_forwarded_for_is_ignored_without_a_trusted_proxy(

@@ -117,6 +117,31 @@ async def test_a_broken_update_is_rejected_and_the_old_engine_keeps_serving(
     assert (await ask.json())["status"] == "answered"
 
 
+async def test_a_reload_that_loses_intents_says_so(
+    aiohttp_client: Callable[..., Any],
+    policy: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    intents = tmp_path / "intents"
+    shutil.copytree(DEFAULT_INTENTS, intents)
+    app = create_app(Settings(policy=policy, intents=intents, rate_limit=0, admin_token=TOKEN))
+    client = await aiohttp_client(app)
+    before = (await (await client.get("/healthz")).json())["intents"]
+    (intents / "common" / "topics.toml").unlink()
+    response = await client.post("/admin/reload", headers=AUTH)
+    assert response.status == 200  # the files that are left are valid
+    body = await response.json()
+    assert body["intents_before"] == before > body["intents"]
+    assert len(body["lost_intents"]) == before - body["intents"]
+    assert all(name.endswith("(topics.toml)") for name in body["lost_intents"])
+    warning = [r for r in caplog.records if "intent(s) fewer than before" in r.getMessage()]
+    assert len(warning) == 1 and warning[0].levelname == "WARNING"
+    assert body["lost_intents"][0] in warning[0].getMessage()
+    again = await (await client.post("/admin/reload", headers=AUTH)).json()
+    assert again["lost_intents"] == [] and again["intents_before"] == again["intents"]
+
+
 async def test_requests_in_flight_during_reloads_all_succeed(
     aiohttp_client: Callable[..., Any],
     reload_app: Callable[..., web.Application],

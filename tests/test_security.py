@@ -35,6 +35,7 @@ async def test_every_response_is_hardened(
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert len(headers["X-Request-ID"]) == 32
+    assert headers["Server"] == "policy-qa"  # no aiohttp or Python version to look up
     if path.startswith("/api/"):
         assert headers["Cache-Control"] == "no-store"
 
@@ -64,6 +65,7 @@ async def test_pages_forbid_inline_script_and_foreign_framing(
     assert directives["object-src"] == "'none'"
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Server"] == "policy-qa"
     custom = await client.get("/custom")
     assert custom.headers["Content-Security-Policy"] == "x"  # a page may set its own
 
