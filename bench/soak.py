@@ -2,13 +2,20 @@
 time while the policy is reloaded (SIGHUP and POST /admin/reload, one broken update among
 them). Reports 5xx, dropped connections, reloads and the server's RSS at start and end.
 
+With --workers 2 the server runs under gunicorn; reloads are SIGHUPs to the master (one of
+them refused), and with --kill one worker is killed (SIGKILL) three quarters of the way in:
+failures are then allowed only in the two seconds after the kill, and no more of them than
+requests were in flight at that moment.
+
     .venv/bin/python -m bench.soak --duration 60 --clients 50 --reloads 12
+    .venv/bin/python -m bench.soak --duration 60 --clients 50 --reloads 12 --workers 2 --kill
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -29,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
 TOKEN = "soak-admin-token"
 ADDED = "\n\nWe review this statement every year. Changes are posted on this page.\n"
+KILL_WINDOW = 2.0  # seconds after a worker's SIGKILL in which its requests may fail
 
 QUESTIONS = [
     "Do you sell my email address?",
@@ -86,6 +94,24 @@ class Report:
     rss_start_kib: int = 0
     rss_end_kib: int = 0
     latencies: list[float] = field(default_factory=list)
+    in_flight: int = 0  # requests sent and not yet answered, now
+    killed_at: float | None = None  # time.monotonic() of the SIGKILL to a worker
+    in_flight_at_kill: int = 0
+    victim_connections: int = 0  # clients' connections the killed worker held (one request each)
+    failures: list[tuple[float, str]] = field(default_factory=list)  # (when, what)
+
+    @property
+    def failures_after_kill(self) -> int:
+        """Failures within KILL_WINDOW seconds after the kill."""
+        if self.killed_at is None:
+            return 0
+        start = self.killed_at
+        return sum(1 for when, _ in self.failures if start <= when <= start + KILL_WINDOW)
+
+    @property
+    def failures_otherwise(self) -> int:
+        """Failures (dropped connections and 5xx) at any other time: must be 0."""
+        return len(self.failures) - self.failures_after_kill
 
     @property
     def server_errors(self) -> int:
@@ -101,6 +127,16 @@ class Report:
             f"p99 {lat[int(len(lat) * 0.99)] * 1000:.1f} ms",
             f"server RSS start {self.rss_start_kib / 1024:.1f} MiB, "
             f"end {self.rss_end_kib / 1024:.1f} MiB",
+            *(
+                [
+                    f"worker killed holding {self.victim_connections} connection(s), "
+                    f"{self.in_flight_at_kill} request(s) in flight in all: "
+                    f"{self.failures_after_kill} failure(s) in the {KILL_WINDOW:g} s after, "
+                    f"{self.failures_otherwise} at other times"
+                ]
+                if self.killed_at is not None
+                else []
+            ),
         ]
 
 
@@ -131,13 +167,19 @@ async def _client(
         else:
             method, path, body, headers = "GET", "/api/v1/search?q=cookies&limit=5", None, {}
         started = time.monotonic()
+        report.in_flight += 1
         try:
             async with session.request(method, url + path, data=body, headers=headers) as resp:
                 await resp.read()
                 report.statuses[resp.status] += 1
+                if resp.status >= 500:
+                    report.failures.append((time.monotonic(), f"{resp.status} {path}"))
         except (aiohttp.ClientError, TimeoutError) as exc:
             report.dropped += 1
             report.errors[type(exc).__name__] += 1
+            report.failures.append((time.monotonic(), type(exc).__name__))
+        finally:
+            report.in_flight -= 1
         report.requests += 1
         report.latencies.append(time.monotonic() - started)
 
@@ -170,7 +212,91 @@ async def _reloader(
                 await resp.read()
 
 
-async def soak(duration: float = 10.0, clients: int = 20, reloads: int = 5) -> Report:
+async def _wait_for_log(log: Path, text: str, count: int, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while log.read_text(encoding="utf-8", errors="replace").count(text) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {text!r} in the server log after {seconds:g} s")
+        await asyncio.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return sorted(out)
+
+
+def _connections_of(pid: int, port: int) -> int:
+    """Established TCP connections to `port` that process `pid` holds (Linux /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = str(fd.readlink())
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                local_port = int(fields[1].rsplit(":", 1)[1], 16)
+                if fields[3] == "01" and local_port == port and fields[9] in inodes:
+                    count += 1
+    return count
+
+
+async def _sighup_reloader(
+    proc: subprocess.Popen[bytes],
+    policy: Path,
+    log: Path,
+    count: int,
+    duration: float,
+    report: Report,
+    kill: bool,
+    port: int,
+) -> None:
+    """Under gunicorn: every reload is a SIGHUP to the master, one of them of a broken policy,
+    each waited for in the log; then, with `kill`, one worker is killed."""
+    original = policy.read_text(encoding="utf-8")
+    span = duration * (0.6 if kill else 1.0)
+    done = rejected = 0
+    for n in range(count):
+        await asyncio.sleep(span / (count + 1))
+        if n == count // 2:  # one broken update: refused, nothing changes
+            policy.write_text("", encoding="utf-8")
+            proc.send_signal(signal.SIGHUP)
+            rejected += 1
+            await _wait_for_log(log, "policy reload rejected", rejected)
+            policy.write_text(original, encoding="utf-8")
+            continue
+        policy.write_text(original + (ADDED if n % 2 == 0 else ""), encoding="utf-8")
+        proc.send_signal(signal.SIGHUP)
+        done += 1
+        await _wait_for_log(log, "policy reloaded", done)
+    report.rejected_reloads = rejected
+    if kill:
+        await asyncio.sleep(max(0.0, duration * 0.75 - span))
+        held = {pid: _connections_of(pid, port) for pid in _children(proc.pid)}
+        victim = max(held, key=lambda pid: held[pid])  # the one whose loss shows most
+        report.victim_connections = held[victim]
+        report.in_flight_at_kill = report.in_flight
+        report.killed_at = time.monotonic()
+        os.kill(victim, signal.SIGKILL)
+
+
+async def soak(
+    duration: float = 10.0,
+    clients: int = 20,
+    reloads: int = 5,
+    workers: int = 1,
+    kill: bool = False,
+) -> Report:
     """Serves a copy of the bundled policy in a subprocess on 127.0.0.1 and soaks it."""
     workdir = Path(tempfile.mkdtemp(prefix="policy-qa-soak-"))
     policy = workdir / POLICY.name
@@ -189,6 +315,8 @@ async def soak(duration: float = 10.0, clients: int = 20, reloads: int = 5) -> R
             str(port),
             "--policy",
             str(policy),
+            "--workers",
+            str(workers),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -211,9 +339,14 @@ async def soak(duration: float = 10.0, clients: int = 20, reloads: int = 5) -> R
                     await asyncio.sleep(0.1)
             report.rss_start_kib = rss_kib(proc.pid)
             deadline = time.monotonic() + duration
+            if workers > 1:
+                reloader = _sighup_reloader(
+                    proc, policy, workdir / "server.log", reloads, duration, report, kill, port
+                )
+            else:
+                reloader = _reloader(url, proc, policy, reloads, duration, report, admin)
             await asyncio.gather(
-                _reloader(url, proc, policy, reloads, duration, report, admin),
-                *(_client(n, url, deadline, report, session) for n in range(clients)),
+                reloader, *(_client(n, url, deadline, report, session) for n in range(clients))
             )
             report.rss_end_kib = rss_kib(proc.pid)
     finally:
@@ -221,7 +354,9 @@ async def soak(duration: float = 10.0, clients: int = 20, reloads: int = 5) -> R
         proc.wait(timeout=60)
         log.close()
     text = (workdir / "server.log").read_text(encoding="utf-8", errors="replace")
+    # A killed worker is logged by gunicorn, without a traceback of ours.
     report.errors["server-log-tracebacks"] = text.count("Traceback")
+    report.errors["server-log-errors"] = text.count("Logging error")
     report.reloads = text.count("policy reloaded")
     if proc.returncode != 0:
         report.errors[f"exit-{proc.returncode}"] += 1
@@ -234,10 +369,17 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds (10)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
     parser.add_argument("--reloads", type=int, default=5, help="policy reloads (5)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    parser.add_argument("--kill", action="store_true", help="SIGKILL a worker (with --workers)")
     args = parser.parse_args()
-    report = asyncio.run(soak(args.duration, args.clients, args.reloads))
+    kill = args.kill and args.workers > 1
+    report = asyncio.run(soak(args.duration, args.clients, args.reloads, args.workers, kill))
     print("\n".join(report.lines()))
-    failed = report.server_errors or report.dropped or report.errors["server-log-tracebacks"]
+    failed = (
+        report.failures_otherwise
+        or report.failures_after_kill > report.victim_connections
+        or report.errors["server-log-tracebacks"]
+    )
     raise SystemExit(1 if failed else 0)
 
 

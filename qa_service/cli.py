@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import signal
@@ -304,9 +303,12 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
 
         current = EngineRef(engine)
 
-        def reload() -> None:  # in the gunicorn master, on SIGHUP, before new workers fork
-            with contextlib.suppress(ReloadError):  # logged; the old engine stays
+        def reload() -> bool:  # in the gunicorn master, on SIGHUP, before new workers fork
+            try:
                 current.engine = reloading.build(settings, current.engine)
+            except ReloadError:  # logged; the old engine stays, and so do the workers
+                return False
+            return True
 
         serve(
             lambda: create_app(settings, engine=current.engine),
@@ -314,6 +316,8 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
             settings.port,
             workers,
             on_reload=reload,
+            shutdown_timeout=settings.shutdown_timeout,
+            max_connections=settings.max_connections,
         )
         return
     app = create_app(settings, engine=engine)

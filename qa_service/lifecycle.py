@@ -26,7 +26,8 @@ log = logging.getLogger("qa_service")
 class Drain:
     def __init__(self) -> None:
         self.in_flight = 0
-        self.draining = False
+        self.draining = False  # stopping for good: new requests get 503
+        self.handing_over = False  # another process serves next: answers close connections
         self.idle = asyncio.Event()
         self.idle.set()
 
@@ -53,28 +54,31 @@ async def middleware(
 ) -> StreamResponse:
     drain = request.app[DRAIN]
     if drain.draining:
-        response = problem_response(
+        refused = problem_response(
             503,
             "The service is restarting. Try again in a moment.",
             instance=request.path,
             headers={"Retry-After": "2"},
         )
-        response.force_close()
-        return response
+        refused.force_close()
+        return refused
     drain.enter()
     try:
-        return await handler(request)
+        response = await handler(request)
     finally:
         drain.leave()
+    if drain.handing_over:
+        response.force_close()  # "Connection: close": the client's next request goes elsewhere
+    return response
 
 
 def budget(total: float) -> tuple[float, float]:
     """How a shutdown of `total` seconds is spent: (drain, close). Draining waits for the
     requests in flight; then aiohttp closes the connections, waiting up to `close` for a
-    handler twice (once to finish, once after cancelling it); a last `close` is left for the
-    app's own clean-up and the exit."""
+    handler twice (once to finish, once after cancelling it); a last `close` and up to a
+    second are left for the app's own clean-up and the interpreter's exit."""
     close = min(2.0, total / 10)
-    return total - 3 * close, close
+    return total - 3 * close - min(1.0, total / 4), close
 
 
 async def drain(app: web.Application, seconds: float) -> None:
@@ -86,6 +90,34 @@ async def drain(app: web.Application, seconds: float) -> None:
         await asyncio.wait_for(state.idle.wait(), seconds)
     except TimeoutError:
         log.warning("shutting down with %d request(s) unfinished", state.in_flight)
+
+
+# Seconds an idle keep-alive connection gets, during a handover, to send one more request
+# (answered, with "Connection: close") before it is closed under it.
+HANDOVER_IDLE = 1.0
+
+
+async def hand_over(runner: web.AppRunner, seconds: float) -> None:
+    """Another process takes over (a gunicorn worker replaced on reload, or stopping): stop
+    accepting, keep answering what comes on open connections, each answer closing its
+    connection, and return once every connection is closed, or once no request is in flight
+    and idle connections had HANDOVER_IDLE, or after `seconds`. Closing an idle connection
+    outright would race a request the client is sending on it: that request would fail."""
+    state = runner.app.get(DRAIN)
+    if state is not None:
+        state.handing_over = True
+    for site in list(runner.sites):
+        await site.stop()
+    server = runner.server
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while server is not None and server.connections:
+        elapsed = loop.time() - started
+        if elapsed >= seconds:
+            break
+        if elapsed >= HANDOVER_IDLE and (state is None or state.in_flight == 0):
+            break
+        await asyncio.sleep(0.02)
 
 
 async def _serve(app: web.Application, settings: Settings) -> None:

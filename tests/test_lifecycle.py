@@ -19,7 +19,7 @@ from qa_service.lifecycle import budget
 def test_the_phases_of_a_shutdown_fit_its_budget(total: float) -> None:
     drain, close = budget(total)
     assert drain > 0 and close > 0
-    assert drain + 2 * close < total  # aiohttp may wait up to `close` twice
+    assert drain + 2 * close < total - min(1.0, total / 4)  # aiohttp may wait `close` twice
 
 
 async def test_sigterm_with_a_stalled_upload_exits_within_the_shutdown_timeout(
@@ -44,4 +44,4 @@ async def test_sigterm_with_a_stalled_upload_exits_within_the_shutdown_timeout(
     assert "finishing 1 request(s) in flight" in log
     assert "shutting down with 1 request(s) unfinished" in log
     assert code == 0
-    assert elapsed < 2.0 + 0.75, f"exited {elapsed:.1f} s after SIGTERM"
+    assert elapsed < 2.0 + 1.0, f"exited {elapsed:.1f} s after SIGTERM"  # not 2 x 2 s

@@ -1,4 +1,7 @@
-"""`run.py serve --workers 2` serves from gunicorn workers, and a killed worker is replaced."""
+"""`run.py serve --workers 2` serves from gunicorn workers (real gunicorn, in a subprocess):
+a killed worker is replaced and gunicorn's own log lines survive; SIGHUP reloads every worker,
+a refused policy changes nothing (no worker recycled); SIGTERM is bounded even with an upload
+stalled mid-body."""
 
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
@@ -24,18 +28,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _ask(port: int, question: str) -> dict[str, object]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/ask",
-        data=json.dumps({"question": question}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert response.status == 200
-        body: dict[str, object] = json.loads(response.read())
-        return body
 
 
 def _children(pid: int) -> set[int]:
@@ -50,113 +42,162 @@ def _children(pid: int) -> set[int]:
     return out
 
 
-def _wait(condition: object, timeout: float = 30.0) -> None:
+def _wait(condition: Callable[[], object], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if condition():  # type: ignore[operator]
+            if condition():
                 return
         except OSError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError("timed out")
 
 
+class Workers:
+    """The CLI with --workers 2 on 127.0.0.1, its log (stderr) in a file."""
+
+    def __init__(self, tmp: Path, *args: str) -> None:
+        self.port = _free_port()
+        self.log_path = tmp / f"workers-{self.port}.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_QA_")}
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "run.py",
+                    "serve",
+                    "--workers",
+                    "2",
+                    "--port",
+                    str(self.port),
+                    *args,
+                ],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        _wait(lambda: len(self.children()) == 2 and self.ask("hello"))
+
+    def children(self) -> set[int]:
+        return _children(self.proc.pid)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def ask(self, question: str) -> dict[str, object]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/v1/ask",
+            data=json.dumps({"question": question}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+            body: dict[str, object] = json.loads(response.read())
+            return body
+
+    def effective_date(self) -> object:
+        url = f"http://127.0.0.1:{self.port}/api/v1/clauses"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.loads(response.read())["policy"]["effective_date"]
+
+    def signal_and_wait(self, sig: int) -> None:
+        """Sends `sig`, then SIGUSR1, and waits until the master has handled the SIGUSR1: the
+        master handles signals one at a time, so `sig` is fully handled by then."""
+        handled = self.log().count("Handling signal: usr1")
+        os.kill(self.proc.pid, sig)
+        os.kill(self.proc.pid, signal.SIGUSR1)
+        _wait(lambda: self.log().count("Handling signal: usr1") > handled)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
 @pytest.fixture
-def server() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "run.py",
-            "serve",
-            "--workers",
-            "2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait(lambda: len(_children(proc.pid)) == 2 and _ask(port, "hello"))
-        yield proc, port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def workers(tmp_path: Path) -> Iterator[Callable[..., Workers]]:
+    started: list[Workers] = []
+
+    def start(*args: str) -> Workers:
+        started.append(Workers(tmp_path, *args))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
 
 
-def test_two_workers_answer(server: tuple[subprocess.Popen[bytes], int]) -> None:
-    proc, port = server
-    assert len(_children(proc.pid)) == 2
-    answer = _ask(port, "do u sell my emial")
-    assert answer["status"] == "answered"
-    assert "not selling" in str(answer["answer"])
-
-
-def test_a_killed_worker_is_replaced(server: tuple[subprocess.Popen[bytes], int]) -> None:
-    proc, port = server
-    before = _children(proc.pid)
+def test_two_workers_answer_and_a_killed_one_is_replaced_and_logged(
+    workers: Callable[..., Workers],
+) -> None:
+    server = workers()
+    before = server.children()
+    assert len(before) == 2
+    answer = server.ask("do u sell my emial")
+    assert answer["status"] == "answered" and "not selling" in str(answer["answer"])
     victim = min(before)
     os.kill(victim, signal.SIGKILL)
     # The other worker keeps answering while gunicorn starts a new one.
-    assert _ask(port, "do u sell my emial")["status"] == "answered"
-    _wait(lambda: len(_children(proc.pid) - {victim}) == 2)
-    after = _children(proc.pid)
-    assert victim not in after and len(after) == 2
+    assert server.ask("do u sell my emial")["status"] == "answered"
+    _wait(lambda: len(server.children() - {victim}) == 2)
     for _ in range(6):  # both workers, old and new, serve
-        assert _ask(port, "do u sell my emial")["status"] == "answered"
+        assert server.ask("do u sell my emial")["status"] == "answered"
+    _wait(lambda: f"Worker (pid:{victim}) was sent SIGKILL" in server.log())
+    log = server.log()
+    assert "Logging error" not in log and "NoneType" not in log  # gunicorn's lines print
+    assert log.count("Booting worker with pid") == 3
+    assert server.stop() == 0
 
 
-def _effective_date(port: int) -> object:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/clauses", timeout=5) as r:
-        return json.loads(r.read())["policy"]["effective_date"]
-
-
-def test_sighup_reloads_the_policy_in_every_worker(tmp_path: Path) -> None:
-    policy = tmp_path / "emailcenterpro_privacy_statement.md"  # its curated intents still apply
-    original = (ROOT / "corpus" / policy.name).read_text(encoding="utf-8")
+def test_sighup_reloads_every_worker_and_a_refused_policy_changes_nothing(
+    workers: Callable[..., Workers], tmp_path: Path
+) -> None:
+    policy = tmp_path / POLICY.name  # its curated intents still apply
+    original = POLICY.read_text(encoding="utf-8")
     policy.write_text(original, encoding="utf-8")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "run.py",
-            "serve",
-            "--workers",
-            "2",
-            "--port",
-            str(port),
-            "--policy",
-            str(policy),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait(lambda: len(_children(proc.pid)) == 2 and _ask(port, "hello"))
-        assert _effective_date(port) == "02/22/08"
+    server = workers("--policy", str(policy))
+    assert server.effective_date() == "02/22/08"
 
-        policy.write_text(original.replace("02/22/08", "03/01/09"), encoding="utf-8")
-        os.kill(proc.pid, signal.SIGHUP)
-        # New workers fork from the rebuilt engine; every answer then comes from it.
-        _wait(lambda: all(_effective_date(port) == "03/01/09" for _ in range(6)))
+    policy.write_text(original.replace("02/22/08", "03/01/09"), encoding="utf-8")
+    first = server.children()
+    server.signal_and_wait(signal.SIGHUP)
+    # New workers forked from the rebuilt engine; every answer comes from it.
+    _wait(lambda: server.children().isdisjoint(first) and len(server.children()) == 2)
+    assert all(server.effective_date() == "03/01/09" for _ in range(6))
 
-        policy.write_text("", encoding="utf-8")  # a broken update is refused
-        os.kill(proc.pid, signal.SIGHUP)
-        time.sleep(3)
-        assert proc.poll() is None
-        for _ in range(6):
-            assert _effective_date(port) == "03/01/09"
-            assert _ask(port, "do u sell my emial")["status"] == "answered"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    policy.write_text("", encoding="utf-8")  # a broken update is refused...
+    serving = server.children()
+    server.signal_and_wait(signal.SIGHUP)
+    assert "policy reload rejected" in server.log()
+    assert server.children() == serving  # ...and no worker was recycled for it
+    assert server.log().count("Booting worker with pid") == 4
+    for _ in range(6):
+        assert server.effective_date() == "03/01/09"
+        assert server.ask("do u sell my emial")["status"] == "answered"
+    assert server.stop() == 0
+
+
+def test_sigterm_with_a_stalled_upload_stops_within_the_shutdown_timeout(
+    workers: Callable[..., Workers],
+) -> None:
+    server = workers("--shutdown-timeout", "2", "--read-timeout", "60")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as stalled:
+        stalled.sendall(
+            b"POST /api/v1/ask HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"question": "'
+        )
+        for _ in range(4):  # a worker has taken our connection by the time these are answered
+            assert server.ask("hello")
+        started = time.monotonic()
+        server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(timeout=30)
+        elapsed = time.monotonic() - started
+    assert server.proc.returncode == 0, server.log()
+    assert elapsed < 2.0 + 1.0, f"stopped {elapsed:.1f} s after SIGTERM"

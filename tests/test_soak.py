@@ -1,5 +1,6 @@
-"""A short soak (bench/soak.py with small numbers): many clients, real and garbage questions,
-policy reloads under load. Zero 5xx, zero dropped connections, memory roughly flat."""
+"""Short soaks (bench/soak.py with small numbers): many clients, real and garbage questions,
+policy reloads under load, one process and then two gunicorn workers. Zero 5xx, zero dropped
+connections, memory roughly flat; a worker killed costs at most the requests it held."""
 
 from __future__ import annotations
 
@@ -21,3 +22,16 @@ async def test_soak_with_reloads() -> None:
     assert report.rejected_reloads == 1
     # Engines swapped out must be freed: allow noise, not one engine's worth per reload.
     assert report.rss_end_kib - report.rss_start_kib < 48 * 1024
+
+
+@pytest.mark.soak
+async def test_soak_under_two_workers_with_reloads_and_a_killed_worker() -> None:
+    report = await soak(duration=8, clients=16, reloads=3, workers=2, kill=True)
+    print("\n".join(report.lines()))
+    assert report.requests > 1000
+    assert report.reloads == 2 and report.rejected_reloads == 1  # by SIGHUP to the master
+    assert report.failures_otherwise == 0, report.failures  # reloads, good or refused: none
+    assert report.killed_at is not None and report.victim_connections > 0
+    assert report.failures_after_kill <= report.victim_connections
+    assert report.errors["server-log-tracebacks"] == 0
+    assert report.errors["server-log-errors"] == 0
