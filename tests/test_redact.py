@@ -152,6 +152,10 @@ async def _ask_secrets(client: TestClient[Any, Any]) -> None:
     assert response.status == 200
     response = await client.get(f"/api/v1/clauses/{EMAIL}")  # in the path itself
     assert response.status == 404
+    response = await client.get("/api/v1/clauses/x4111%09-%091111%20-%201111\u00a01111th")
+    assert response.status == 404
+    response = await client.get("/api/v1/clauses/john.doe%20@%20localhost")
+    assert response.status == 404
 
 
 async def test_questions_are_not_logged_by_default(
@@ -166,6 +170,8 @@ async def test_questions_are_not_logged_by_default(
     assert '"POST /api/v1/ask" 200' in logged  # the access log ran...
     assert '"GET /api/v1/search" 200' in logged  # ...without the query string
     assert '"GET /api/v1/clauses/[email]" 404' in logged  # ...and with paths redacted
+    assert '"GET /api/v1/clauses/x[card]th" 404' in logged
+    assert logged.count('"GET /api/v1/clauses/[email]" 404') == 2
     assert "question (" not in logged
     for secret in (CARD, "4111111111111111", EMAIL, "123-4567", "sell my email", "q="):
         assert secret not in logged
