@@ -9,6 +9,7 @@ arriving would wait out the shutdown timeout and fail; draining before that avoi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -92,32 +93,21 @@ async def drain(app: web.Application, seconds: float) -> None:
         log.warning("shutting down with %d request(s) unfinished", state.in_flight)
 
 
-# Seconds an idle keep-alive connection gets, during a handover, to send one more request
-# (answered, with "Connection: close") before it is closed under it.
-HANDOVER_IDLE = 1.0
-
-
-async def hand_over(runner: web.AppRunner, seconds: float) -> None:
+async def hand_over(runner: limits.Runner, seconds: float) -> None:
     """Another process takes over (a gunicorn worker replaced on reload, or stopping): stop
     accepting, keep answering what comes on open connections, each answer closing its
-    connection, and return once every connection is closed, or once no request is in flight
-    and idle connections had HANDOVER_IDLE, or after `seconds`. Closing an idle connection
-    outright would race a request the client is sending on it: that request would fail."""
+    connection, and return once every connection is closed, or after `seconds`.
+
+    An idle keep-alive connection is not closed here: closing it races a request the client
+    may be sending on it at that moment, which would fail. It closes after its next answer,
+    or when aiohttp's keep-alive timer (`read_timeout`) ends it, as it would any day."""
     state = runner.app.get(DRAIN)
     if state is not None:
         state.handing_over = True
     for site in list(runner.sites):
         await site.stop()
-    server = runner.server
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    while server is not None and server.connections:
-        elapsed = loop.time() - started
-        if elapsed >= seconds:
-            break
-        if elapsed >= HANDOVER_IDLE and (state is None or state.in_flight == 0):
-            break
-        await asyncio.sleep(0.02)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(runner.cap.all_closed.wait(), seconds)
 
 
 async def _serve(app: web.Application, settings: Settings) -> None:

@@ -128,6 +128,8 @@ class ConnectionCap:
         self.clock = clock
         self.refused = 0
         self._open: set[web_protocol.RequestHandler] = set()
+        self.all_closed = asyncio.Event()  # no admitted connection open
+        self.all_closed.set()
         self._next_report = 0.0
         self._busy = _busy_response()
         self._made = server.connection_made
@@ -140,6 +142,7 @@ class ConnectionCap:
     ) -> None:
         if len(self._open) < self.limit:
             self._open.add(handler)
+            self.all_closed.clear()
             self._made(handler, transport)
             return
         # aiohttp keeps its books on the connection as usual; force_close() then sends the
@@ -164,6 +167,8 @@ class ConnectionCap:
         self, handler: web_protocol.RequestHandler, exc: BaseException | None = None
     ) -> None:
         self._open.discard(handler)
+        if not self._open:
+            self.all_closed.set()
         self._lost(handler, exc)
 
 
@@ -177,4 +182,4 @@ class Runner(web.AppRunner):
     async def setup(self) -> None:
         await super().setup()
         assert self.server is not None
-        ConnectionCap(self.server, self.max_connections)
+        self.cap = ConnectionCap(self.server, self.max_connections)

@@ -7,8 +7,9 @@ start-up, not in every worker. Each worker then makes its own aiohttp applicatio
 SIGHUP to the master reloads the policy: the new engine is built in the master first; if the
 files are refused, nothing else happens (the workers keep serving the old one). If it is
 built, gunicorn forks new workers from it and the old ones hand over: they stop accepting,
-answer what still arrives on their connections with "Connection: close", then exit, so no
-request meets a connection closed under it.
+answer what still arrives on their connections with "Connection: close", and exit once those
+are closed (by the client, or idle ones by the keep-alive timer, as on any day), so no request
+meets a connection closed under it by the reload.
 """
 
 from __future__ import annotations
