@@ -251,3 +251,37 @@ def test_a_connection_flood_at_the_file_limit_is_refused_quietly(tmp_path: Path)
     assert proc.returncode == 0, text
     assert text.count("connections open, the most allowed") == 1, text
     assert "out of system resource" not in text and "Traceback" not in text
+
+
+def test_the_limits_come_from_the_environment_and_the_command_line() -> None:
+    from qa_service.cli import _settings, build_parser
+    from qa_service.config import Settings
+
+    env = {
+        "POLICY_QA_READ_TIMEOUT": "2.5",
+        "POLICY_QA_SHUTDOWN_TIMEOUT": "10",
+        "POLICY_QA_MAX_CONNECTIONS": "500",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.read_timeout, settings.shutdown_timeout, settings.max_connections) == (
+        2.5,
+        10.0,
+        500,
+    )
+    args = build_parser().parse_args(
+        ["serve", "--read-timeout", "3", "--shutdown-timeout", "4", "--max-connections", "9"]
+    )
+    settings = _settings(args)
+    assert (settings.read_timeout, settings.shutdown_timeout, settings.max_connections) == (
+        3.0,
+        4.0,
+        9,
+    )
+    for bad in (
+        {"POLICY_QA_READ_TIMEOUT": "soon"},
+        {"POLICY_QA_READ_TIMEOUT": "0"},
+        {"POLICY_QA_SHUTDOWN_TIMEOUT": "-1"},
+        {"POLICY_QA_MAX_CONNECTIONS": "0"},
+    ):
+        with pytest.raises(ValueError, match=r"POLICY_QA|must be"):
+            Settings.from_env(bad)
