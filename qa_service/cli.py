@@ -291,7 +291,7 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     configure_logging()
     install_filters(*logging.getLogger().handlers)
     log.info(
-        "serving %r (%d clauses, %d intents) on http://%s:%d/",
+        "serving %r (%d clauses, %d intents) on %s port %d",
         engine.policy.title,
         len(engine.policy.clauses),
         len(engine.routes),

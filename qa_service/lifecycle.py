@@ -122,6 +122,9 @@ async def _serve(app: web.Application, settings: Settings) -> None:
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
+        for address in runner.addresses:  # the port chosen, when asked for port 0
+            host, port = address[0], address[1]
+            log.info("listening on http://%s:%d/", f"[{host}]" if ":" in host else host, port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

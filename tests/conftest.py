@@ -4,9 +4,10 @@ turns it on, and a helper that serves the real CLI in a subprocess on loopback."
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -46,43 +47,42 @@ async def client(
     return await aiohttp_client(make_app())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# The address a served process logs once it listens: ours, or gunicorn's master's.
+LISTENING = re.compile(r"(?:listening on|Listening at:) http://127\.0\.0\.1:(\d+)")
+
+
+def listening_port(proc: subprocess.Popen[bytes], log_path: Path, timeout: float = 30.0) -> int:
+    """The port a server started with `--port 0` chose, read from its log: no other process
+    can take it between a test choosing a port and the server binding it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = LISTENING.search(log_path.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return int(found.group(1))
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log_path.read_text()}")
+        time.sleep(0.02)
+    proc.kill()
+    raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
 
 
 class Served:
     """`run.py serve` in a subprocess on 127.0.0.1, its stderr (the log) in a file."""
 
     def __init__(self, tmp: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp / f"server-{self.port}.log"
         environ = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_QA_")}
         environ.update(env or {})
+        self.log_path = Path(tempfile.mkstemp(prefix="server-", suffix=".log", dir=tmp)[1])
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, str(ROOT / "run.py"), "serve", "--port", str(self.port), *args],
+                [sys.executable, str(ROOT / "run.py"), "serve", "--port", "0", *args],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=environ,
                 cwd=ROOT,
             )
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log()}")
+        self.port = listening_port(self.proc, self.log_path)
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -104,8 +104,16 @@ class Served:
         return self.proc.returncode
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keeps each phase's report on the test, so fixtures can tell that it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+def serve(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Served]]:
     started: list[Served] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> Served:
@@ -116,3 +124,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     yield start
     for served in started:
         served.stop()
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:  # the servers' logs, to see why
+        for served in started:
+            print(f"--- log of the server on port {served.port}:\n{served.log()}")

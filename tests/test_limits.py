@@ -21,6 +21,8 @@ from aiohttp import ClientSession, web
 
 from qa_service import limits
 
+from .conftest import listening_port
+
 ROOT = Path(__file__).resolve().parent.parent
 ASK_HEAD = (
     "POST /api/v1/ask HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
@@ -198,13 +200,10 @@ def _low_file_limit() -> None:
 
 def test_a_connection_flood_at_the_file_limit_is_refused_quietly(tmp_path: Path) -> None:
     """The server runs with 320 open files at most; 300 clients hold connections open."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "run.py", "serve", "--port", str(port), "--rate-limit", "0"],
+            [sys.executable, "run.py", "serve", "--port", "0", "--rate-limit", "0"],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -212,14 +211,7 @@ def test_a_connection_flood_at_the_file_limit_is_refused_quietly(tmp_path: Path)
         )
     held: list[socket.socket] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.05)
+        port = listening_port(proc, log_path)
         for _ in range(300):
             held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
         answered: set[socket.socket] = set()

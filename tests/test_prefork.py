@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -18,16 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import listening_port
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _children(pid: int) -> set[int]:
@@ -58,8 +55,7 @@ class Workers:
     """The CLI with --workers 2 on 127.0.0.1, its log (stderr) in a file."""
 
     def __init__(self, tmp: Path, *args: str) -> None:
-        self.port = _free_port()
-        self.log_path = tmp / f"workers-{self.port}.log"
+        self.log_path = Path(tempfile.mkstemp(prefix="workers-", suffix=".log", dir=tmp)[1])
         env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_QA_")}
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
@@ -70,7 +66,7 @@ class Workers:
                     "--workers",
                     "2",
                     "--port",
-                    str(self.port),
+                    "0",
                     *args,
                 ],
                 cwd=ROOT,
@@ -78,6 +74,7 @@ class Workers:
                 stderr=subprocess.STDOUT,
                 env=env,
             )
+        self.port = listening_port(self.proc, self.log_path)
         _wait(lambda: len(self.children()) == 2 and self.ask("hello"))
 
     def children(self) -> set[int]:

@@ -224,9 +224,12 @@ async def test_sigterm_lets_the_request_in_flight_finish(serve: Callable[..., An
     reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
     writer.write(head + body[:10])  # the handler is now waiting for the rest of the body
     await writer.drain()
-    await asyncio.sleep(0.3)
+    async with ClientSession() as session, session.get(f"{server.url}/healthz") as health:
+        assert health.status == 200  # answered after the server has read our request's head
     server.proc.send_signal(signal.SIGTERM)
-    await asyncio.sleep(0.5)
+    await asyncio.to_thread(
+        _wait_for, lambda: "finishing 1 request(s) in flight" in server.log(), "draining"
+    )
     assert server.proc.poll() is None  # still finishing our request...
     async with (  # ...and refusing new ones, politely
         ClientSession() as session,
