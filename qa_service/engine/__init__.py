@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 
 from qa_service.config import DEFAULT_INTENTS, Settings
 from qa_service.corpus import Contact, Policy, load_policy
@@ -25,7 +24,7 @@ from qa_service.engine.analysis import Analyzer, Query
 from qa_service.engine.compose import Composer
 from qa_service.engine.decision import Evidence, decide
 from qa_service.engine.results import STATUSES, Answer, Citation, SearchHit, Status
-from qa_service.engine.retrieval import ClauseIndex, Floats, Match
+from qa_service.engine.retrieval import ClauseIndex, Floats, Match, Reading, top
 from qa_service.engine.routing import Route, Router, resolve
 from qa_service.engine.search import Searcher
 from qa_service.engine.tuning import Tuning
@@ -81,7 +80,7 @@ class Engine:
         )
 
         self.routes = resolve(intents.intents, policy)
-        self._router = Router(self.routes, self.analyzer, self.tuning, len(policy.clauses))
+        self._router = Router(self.routes, self.analyzer, self.tuning)
         self._composer = Composer(
             policy, self.contact, intents.responses, self.routes, self.analyzer, self.tuning
         )
@@ -135,7 +134,7 @@ class Engine:
         return [route.intent.question or "" for route in self._composer.pool[:most]]
 
     def clause_scores(self, query: Query) -> Floats:
-        return self._clauses.scores(query)
+        return self._clauses.scores(self._clauses.read(query))
 
     def answer(self, question: str) -> Answer:
         if self._cache is not None:
@@ -151,11 +150,12 @@ class Engine:
         """What the decision reads: the route that matched, the clause an answer would cite
         first, and the evidence the confidence is computed from (`run.py tune` fits on it)."""
         query = self.analyzer.query(question)
-        scores = self.clause_scores(query)
+        reading = self._clauses.read(query)
+        scores = self._clauses.scores(reading)
         route_scores = self._router.scores(query, scores)
         route, _ = self._router.best(route_scores) or (None, 0.0)
         cited = self._candidate(route, scores)
-        evidence = self._evidence(query, scores, route_scores, route, cited)
+        evidence = self._evidence(query, reading, scores, route_scores, route, cited)
         return Assessment(query, scores, route, cited, evidence)
 
     def _candidate(self, route: Route | None, scores: Floats) -> int | None:
@@ -176,17 +176,20 @@ class Engine:
     def _evidence(
         self,
         query: Query,
+        reading: Reading,
         scores: Floats,
         route_scores: Floats,
         route: Route | None,
         cited: int | None,
     ) -> Evidence:
         score = float(scores[cited]) if cited is not None else 0.0
-        others = np.delete(scores, cited) if cited is not None else scores
-        match = self._clauses.match(query, cited) if cited is not None else Match(0.0, 1.0, 0.0)
+        # The best score of another clause: the second best if the cited clause is the best.
+        ranked = top(scores, 2)
+        other = [float(scores[i]) for i in ranked.tolist() if i != cited][:1]
+        match = self._clauses.match(reading, cited) if cited is not None else Match(0.0, 1.0, 0.0)
         return Evidence(
             score=score,
-            lead=score - float(others.max()) if others.size else score,
+            lead=score - other[0] if other else score,
             coverage=match.coverage,
             unknown=match.unknown,
             rarest=match.rarest,

@@ -70,6 +70,7 @@ class Composer:
             if not cited & {c.id for c in r.clauses}
         ]
         self.pool = tuple((*curated, *topics))
+        self._pool_cites = [frozenset(c.id for c in r.clauses) for r in self.pool]
         docs = [
             ngrams(
                 analyzer.known_terms(
@@ -152,7 +153,7 @@ class Composer:
         picked: list[str] = []
         for i in np.argsort(-scores, kind="stable").tolist():
             route = self.pool[i]
-            if route.intent.name == intent or excluded & {c.id for c in route.clauses}:
+            if route.intent.name == intent or not excluded.isdisjoint(self._pool_cites[i]):
                 continue
             picked.append(route.intent.question or "")
             if len(picked) == limit:

@@ -148,8 +148,42 @@ class BM25Index:
         return self._postings.gather(columns, np.asarray([w for _, w in pairs]))
 
 
+class _Shared:
+    """A BM25 field whose texts many clauses share (headings, lead-ins): each distinct text
+    is indexed and scored once, and a clause reads its own text's score."""
+
+    def __init__(self, texts: Sequence[str], analyzer: Analyzer, tuning: Tuning) -> None:
+        distinct = list(dict.fromkeys(texts))
+        at = {text: n for n, text in enumerate(distinct)}
+        self._of = np.asarray([at[text] for text in texts], dtype=np.intp)
+        self._terms = [frozenset(analyzer.known_terms(text)) for text in distinct]
+        self._index = BM25Index(
+            [analyzer.known_terms(text) for text in distinct], tuning.k1, tuning.b
+        )
+
+    def terms(self, clause: int) -> frozenset[str]:
+        return self._terms[int(self._of[clause])]
+
+    def scores(self, terms: Sequence[str], weights: Sequence[float]) -> Floats | None:
+        """Each clause's score, or None when no text of this field holds any of the terms."""
+        if not any(term in self._index.vocabulary for term in terms):
+            return None
+        return self._index.scores(terms, weights)[self._of]
+
+
 def _content(analyzer: Analyzer, text: str) -> list[str]:
     return [w for w in analyzer.raw_words(text) if analyzer.term(w) is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A question as the clause index reads it."""
+
+    own: tuple[str, ...]  # its terms that say what is asked
+    terms: tuple[str, ...]  # those, their pairs and their related words...
+    weights: tuple[float, ...]  # ...each with its weight
+    kinds: tuple[int, ...]  # the question types it asks
+    content: list[str]  # its words that carry meaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,15 +217,17 @@ class ClauseIndex:
         self.names = names  # terms of the company's and product's names: many questions say them
         t = tuning
         text = [analyzer.known_terms(c.text) for c in clauses]
-        heading = [analyzer.known_terms(c.section) for c in clauses]
-        context = [analyzer.known_terms(c.context) for c in clauses]
         self._text = BM25Index([ngrams(terms) for terms in text], t.k1, t.b)
-        self._heading = BM25Index(heading, t.k1, t.b)
-        self._context = BM25Index(context, t.k1, t.b)
+        # Headings and lead-ins are shared by many clauses: each distinct one is scored once.
+        self._heading = _Shared([c.section for c in clauses], analyzer, t)
+        self._context = _Shared([c.context for c in clauses], analyzer, t)
         # Character n-grams of the words that carry meaning: those of "you" and "the" would
         # match every clause.
         self._chars = TermIndex([char_ngrams(_content(analyzer, c.text)) for c in clauses])
-        self._terms = [frozenset(a + b + c) for a, b, c in zip(text, heading, context, strict=True)]
+        self._terms = [
+            frozenset(terms).union(self._heading.terms(n), self._context.terms(n))
+            for n, terms in enumerate(text)
+        ]
         # Question types: the phrases that ask (padded words, matched in the question's words)
         # and which clauses say what they ask for (a term, or a phrase of several).
         words = [f" {' '.join(analyzer.raw_words(c.text))} " for c in clauses]
@@ -206,26 +242,23 @@ class ClauseIndex:
             ]
             asks = [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks]
             self._kinds.append((asks, np.asarray(held, dtype=np.float64)))
-
-    def _own(self, query: Query) -> list[str]:
-        """The question's terms that say what is asked: not the words of a question-type
-        phrase ("how long"), nor words every question about a policy uses ("website")."""
-        said = f" {query.text} "
-        asked = {
-            t
-            for asks, _ in self._kinds
-            for phrase in asks
-            if phrase in said
-            for t in self.analyzer.terms(phrase.split())
+        self._phrase_terms = {
+            phrase: analyzer.terms(phrase.split()) for asks, _ in self._kinds for phrase in asks
         }
-        own = [t for t in query.terms if t not in self.analyzer.ignored and t not in asked]
-        return own or [t for t in query.terms if t not in self.analyzer.ignored]
 
-    def weighted(self, query: Query, extra: Sequence[str] = ()) -> tuple[list[str], list[float]]:
-        """The question's terms and term pairs, weighted: its own 1 (the company's name
-        less), their related words less, and `extra` terms (of a topic it names) less still."""
+    def read(self, query: Query) -> Reading:
+        """The question as this index reads it."""
+        said = f" {query.text} "
+        kinds = [k for k, (asks, _) in enumerate(self._kinds) if any(a in said for a in asks)]
+        # The words of the question-type phrases it says ("how long") ask, they do not say
+        # what about; nor do words every question about a policy uses ("website").
+        asked = {t for k in kinds for phrase in self._kinds[k][0] if phrase in said
+                 for t in self._phrase_terms[phrase]}  # fmt: skip
+        ignored = self.analyzer.ignored
+        own = [t for t in query.terms if t not in ignored and t not in asked] or [
+            t for t in query.terms if t not in ignored
+        ]
         t = self.tuning
-        own = self._own(query)
         terms = [*own, *(f"{a} {b}" for a, b in itertools.pairwise(own))]
         weights = [t.name if term in self.names else 1.0 for term in terms]
         seen = set(terms)
@@ -235,11 +268,12 @@ class ClauseIndex:
                     seen.add(other)
                     terms.append(other)
                     weights.append(t.related)
-        return terms, weights
+        content = [w for w in query.words if self.analyzer.term(w) is not None]
+        return Reading(tuple(own), tuple(terms), tuple(weights), tuple(kinds), content)
 
-    def match(self, query: Query, clause: int) -> Match:
+    def match(self, reading: Reading, clause: int) -> Match:
         """How much of the question the clause holds (see Match)."""
-        own = set(self._own(query))
+        own = set(reading.own)
         if not own:
             return Match(0.0, 0.0, 0.0)
         idf, held = self._text.idf, self._terms[clause]
@@ -263,9 +297,9 @@ class ClauseIndex:
                 rarest, rarest_held = idf.get(term, 0.0), share
         return Match(gained / total, unknown / len(own), rarest_held)
 
-    def scores(self, query: Query) -> Floats:
+    def scores(self, reading: Reading) -> Floats:
         t = self.tuning
-        terms, weights = self.weighted(query)
+        terms, weights = reading.terms, reading.weights
         idf = self._text.idf
         most = sum(
             w * idf.get(term, 0.0)
@@ -275,14 +309,11 @@ class ClauseIndex:
         if not most:
             return np.zeros(self.size)
         scores = self._text.scores(terms, weights)
-        scores += t.heading * self._heading.scores(terms, weights)
-        scores += t.context * self._context.scores(terms, weights)
+        for field, weight in ((self._heading, t.heading), (self._context, t.context)):
+            if (found := field.scores(terms, weights)) is not None:
+                scores += weight * found
         scores /= most
-        scores += t.chars * self._chars.scores(
-            char_ngrams(w for w in query.words if self.analyzer.term(w) is not None)
-        )
-        said = f" {query.text} "
-        for asks, held in self._kinds:
-            if any(phrase in said for phrase in asks):
-                scores += t.asks * held
+        scores += t.chars * self._chars.scores(char_ngrams(reading.content))
+        for k in reading.kinds:
+            scores += t.asks * self._kinds[k][1]
         return scores

@@ -77,9 +77,7 @@ class Router:
     its cues); a conversational intent only for a chatty message, one whose words its examples
     use, all but one at most ("can any 3rd party see my chats?" is not "see you")."""
 
-    def __init__(
-        self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning, n_clauses: int
-    ) -> None:
+    def __init__(self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning) -> None:
         self.routes = tuple(routes)
         self.tuning = tuning
         owners: list[int] = []
@@ -96,17 +94,22 @@ class Router:
         self._fuzzy = FuzzyIndex(texts)
         # Cue phrases, padded with spaces so that one is said when its words follow one
         # another in the question's words; with the route each belongs to.
-        self._cues = [
-            (n, f" {' '.join(words)} ")
-            for n, r in enumerate(self.routes)
-            for cue in r.intent.cues
-            if (words := analyzer.raw_words(cue))
-        ]
-        # Which clauses each curated answer cites, as a (routes x clauses) 0/1 matrix.
-        self._cites = np.zeros((len(self.routes), n_clauses), dtype=bool)
-        for n, route in enumerate(self.routes):
-            if route.intent.kind == "answer":
-                self._cites[n, [c.position - 1 for c in route.clauses]] = True
+        # By their first word, so only the cues that may follow a word of the question are
+        # looked for.
+        self._cues: dict[str, list[tuple[int, str]]] = {}
+        for n, r in enumerate(self.routes):
+            for cue in r.intent.cues:
+                if words := analyzer.raw_words(cue):
+                    self._cues.setdefault(words[0], []).append((n, f" {' '.join(words)} "))
+        # The clauses curated answers cite, answer by answer, for the support retrieval gives:
+        # each answer's best cited clause is a maximum over one run.
+        citing = [r for r in self.routes if r.intent.kind == "answer" and r.clauses]
+        self._citing = np.asarray(
+            [n for n, r in enumerate(self.routes) if r.intent.kind == "answer" and r.clauses],
+            dtype=np.intp,
+        )
+        self._cited = np.asarray([c.position - 1 for r in citing for c in r.clauses], dtype=np.intp)
+        self._cited_starts = np.cumsum([0, *(len(r.clauses) for r in citing[:-1])])
         self.bars = np.asarray([tuning.bar(r.intent.kind) for r in self.routes], dtype=np.float64)
         self._topics = np.asarray([r.intent.kind == "topic" for r in self.routes], dtype=bool)
         self._answers = np.asarray([r.intent.kind == "answer" for r in self.routes], dtype=bool)
@@ -126,12 +129,13 @@ class Router:
             + t.fuzzy * self._fuzzy.scores(query.text)
         )
         scores = np.maximum.reduceat(examples, self._starts)
-        if clause_scores.size:
-            support = np.where(self._cites, clause_scores, 0.0).max(axis=1)
-            scores += t.support * support
+        if self._citing.size:
+            best = np.maximum.reduceat(clause_scores[self._cited], self._cited_starts)
+            scores[self._citing] += t.support * best
         said = f" {query.text} "
+        cues = {c for word in set(query.words) for c in self._cues.get(word, ())}
         cued = np.bincount(
-            [n for n, cue in self._cues if cue in said], minlength=len(self.routes)
+            [n for n, cue in cues if cue in said], minlength=len(self.routes)
         ).astype(np.float64)
         scores += t.cue * cued
         scores[self._topics & (cued == 0)] = 0.0  # a topic the question does not name
