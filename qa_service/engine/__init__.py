@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-
 from qa_service.config import DEFAULT_INTENTS, Settings
 from qa_service.corpus import Contact, Policy, load_policy
 from qa_service.engine.analysis import Analyzer, Query
