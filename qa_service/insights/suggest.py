@@ -5,6 +5,7 @@ check and copy into `intents/<policy file name>.toml`."""
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 import tomli_w
@@ -83,7 +84,7 @@ def drafts(report: Report, policy: Policy, *, most: int = 10, min_count: int = 2
 
 
 def _comment(text: str) -> str:
-    return "# " + " ".join(text.split())
+    return textwrap.fill(" ".join(text.split()), 96, initial_indent="# ", subsequent_indent="# ")
 
 
 def drafts_toml(found: list[Draft], report: Report) -> str:
@@ -112,7 +113,7 @@ def drafts_toml(found: list[Draft], report: Report) -> str:
         out.append(
             _comment(
                 f"DRAFT: asked {draft.count} time(s); nearest clause {draft.clause.id} "
-                f"(score {draft.score:.2f}): {draft.clause.text[:120]}"
+                f"(score {draft.score:.2f}): {draft.clause.text[:200]}"
             )
         )
         intent = {
