@@ -36,6 +36,9 @@ FEEDBACK_WINDOW = timedelta(days=1)
 COMPLAIN_EVERY = 60.0  # seconds between log lines about dropped events
 PURGE_EVERY = 3600.0  # seconds between deletions of records past retention
 CLOSE_WITHIN = 10.0  # seconds the last write may take at shutdown
+# Events a transaction: preparing a write runs on the event loop, so a second's worth of
+# busy traffic is written in slices, each holding requests up for a millisecond or two.
+CHUNK = 200
 
 
 def policy_digest(policy: Policy) -> str:
@@ -199,20 +202,21 @@ class Recorder:
             self._schema_ready = True
 
     async def flush(self) -> None:
-        """Write everything queued in one transaction; on failure it is dropped and counted."""
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        try:
-            await self._upgrade()  # at start-up the server may have been down
-            await self.store.write(*self._rows(batch))
-        except Exception as exc:  # whatever the database or its driver raises
-            if self._down_since is None:
-                self._down_since = self._dropped
-            self._drop(len(batch), exc)
-            return
-        self._recorded += len(batch)
-        if self._down_since is not None:
+        """Write everything queued, a transaction per CHUNK events, so that no one write holds
+        the event loop long; what fails to be written is dropped and counted."""
+        queued, self._pending = self._pending, []
+        for start in range(0, len(queued), CHUNK):
+            batch = queued[start : start + CHUNK]
+            try:
+                await self._upgrade()  # at start-up the server may have been down
+                await self.store.write(*self._rows(batch))
+            except Exception as exc:  # whatever the database or its driver raises
+                if self._down_since is None:
+                    self._down_since = self._dropped
+                self._drop(len(queued) - start, exc)  # this chunk and the rest: not now
+                return
+            self._recorded += len(batch)
+        if queued and self._down_since is not None:
             log.warning(
                 "insights: writing again; %d event(s) were dropped while the database was "
                 "unavailable",
