@@ -228,3 +228,26 @@ async def test_an_unwritable_default_location_turns_insights_off_with_one_warnin
     resp = await client.post("/api/v1/ask", json={"question": "Do you sell my email?"})
     assert resp.status == 200
     assert (await resp.json())["answer_id"] is None
+
+
+async def test_the_widget_is_told_to_say_questions_are_kept_while_insights_are_on(
+    aiohttp_client: ClientFactory, engine: Engine, tmp_path: Path
+) -> None:
+    database = f"sqlite:///{tmp_path / 'i.db'}"
+    cases = [
+        (Settings(rate_limit=0, database=database), "/policy"),
+        (
+            Settings(rate_limit=0, database=database, privacy_url="https://example.com/privacy#qa"),
+            "https://example.com/privacy#qa",
+        ),
+        (Settings(rate_limit=0, insights=False), None),
+    ]
+    for settings, link in cases:
+        client: Client = await aiohttp_client(create_app(settings, engine=engine))
+        notice = (await (await client.get("/widget.json")).json())["privacy_notice"]
+        if link is None:
+            assert notice is None
+        else:
+            assert "kept without personal details" in notice["text"]
+            assert notice["url"] == link
+        await client.close()

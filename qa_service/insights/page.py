@@ -10,6 +10,7 @@ from qa_service.insights.charts import Bar, bars, daily_statuses
 from qa_service.insights.report import Report, rate
 
 DAY_CHOICES = (7, 30, 90)
+CHANNEL_NAMES = {"widget": "From the widget", "agent": "From agents", "api": "From the API"}
 
 
 def _e(value: object) -> str:
@@ -130,7 +131,7 @@ def render_dashboard(report: Report) -> str:
             _figure("Questions", f"{report.questions:,}"),
             _figure("Answered", _percent(report.answer_rate), " of questions asking for info"),
             _figure("Helpful", _percent(helpful_rate), f" of {report.votes} vote(s)"),
-            *(_figure(f"From the {k}", f"{v:,}") for k, v in report.channels.items()),
+            *(_figure(CHANNEL_NAMES.get(k, k), f"{v:,}") for k, v in report.channels.items()),
         ]
     )
     return _page(

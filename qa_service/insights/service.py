@@ -65,6 +65,16 @@ async def _recording(app: web.Application) -> AsyncIterator[None]:
     await recorder.close()
 
 
+NOTICE = "Questions are kept without personal details to improve answers."
+
+
+def widget_notice(settings: Settings) -> dict[str, str] | None:
+    """The line the widget's footer shows while insights are on (docs/privacy.md)."""
+    if not settings.insights:
+        return None
+    return {"text": NOTICE, "link": "More", "url": settings.privacy_url}
+
+
 def setup(app: web.Application) -> None:
     """Adds the recorder and the feedback route when insights are on, and the report's
     routes when an admin token is configured too."""
