@@ -92,6 +92,12 @@ class Settings:
                 f"insights text must be one of {', '.join(INSIGHTS_TEXT)}, "
                 f"got {self.insights_text!r}"
             )
+        scheme = urlsplit(self.privacy_url).scheme
+        if not (self.privacy_url.startswith("/") or scheme in {"http", "https"}):
+            raise ValueError(
+                f"privacy URL must be a path such as /policy or an http(s) URL, "
+                f"got {self.privacy_url!r}"
+            )
         if self.insights_days < 1:
             raise ValueError(f"insights days must be 1 or more, got {self.insights_days}")
         if not self.insights_flush > 0:

@@ -251,3 +251,9 @@ async def test_the_widget_is_told_to_say_questions_are_kept_while_insights_are_o
             assert "kept without personal details" in notice["text"]
             assert notice["url"] == link
         await client.close()
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "policy", "data:text/html,x", ""])
+def test_the_privacy_link_must_be_a_path_or_a_web_address(bad: str) -> None:
+    with pytest.raises(ValueError, match="privacy URL"):
+        Settings(privacy_url=bad)

@@ -72,7 +72,7 @@ def widget_notice(settings: Settings) -> dict[str, str] | None:
     """The line the widget's footer shows while insights are on (docs/privacy.md)."""
     if not settings.insights:
         return None
-    return {"text": NOTICE, "link": "More", "url": settings.privacy_url}
+    return {"text": NOTICE, "url": settings.privacy_url}
 
 
 def setup(app: web.Application) -> None:

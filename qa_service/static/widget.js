@@ -800,10 +800,10 @@ a:hover { color: var(--accent-strong); }
 
   function showNotice(notice) {
     if (!notice || !isText(notice.text)) return;
-    const link = isText(notice.url)
-      ? el("a", { href: url(notice.url), target: "_blank", rel: "noopener", text: isText(notice.link) ? notice.link : "Learn more" })
-      : null;
-    noticeEl.replaceChildren(notice.text, link ? " " : "", link || "");
+    const text = isText(notice.url)
+      ? el("a", { href: url(notice.url), target: "_blank", rel: "noopener", text: notice.text })
+      : notice.text;
+    noticeEl.replaceChildren(text);
     noticeEl.hidden = false;
   }
 
