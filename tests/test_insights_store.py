@@ -12,6 +12,8 @@ from sqlalchemy import Connection, inspect, select
 
 from qa_service.errors import DatabaseError
 from qa_service.insights.store import (
+    HEAD,
+    MIGRATIONS,
     VERSION_TABLE,
     Question,
     Store,
@@ -60,6 +62,15 @@ async def test_migrations_make_exactly_the_tables_the_code_uses(store: Store) ->
         assert await connection.run_sync(_differences) == []
         tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
     assert {"insights_questions", "insights_citations", VERSION_TABLE} <= tables
+
+
+def test_head_names_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
 
 
 async def test_upgrading_again_changes_nothing_and_keeps_the_data(store: Store) -> None:

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
@@ -129,6 +128,8 @@ def _labels(unique: list[str], similar: float) -> Sequence[int]:
         matrix = vectors.fit_transform(unique)
     except ValueError:  # nothing to learn from (no n-grams at all)
         return list(range(len(unique)))
+    from sklearn.cluster import AgglomerativeClustering  # only here: a report, not an answer
+
     distances = np.clip(1.0 - cosine_similarity(matrix), 0.0, None)
     np.fill_diagonal(distances, 0.0)
     model = AgglomerativeClustering(

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     Boolean,
     Column,
@@ -34,19 +32,24 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from qa_service.errors import DatabaseError
+
+if TYPE_CHECKING:  # Alembic is loaded only when a migration is to run
+    from alembic.config import Config
 
 log = logging.getLogger("qa_service")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Its own name, so a PostgreSQL database shared with other applications keeps theirs apart.
 VERSION_TABLE = "insights_alembic_version"
+HEAD = "0001"  # the newest migration (tests/test_insights_store.py checks it is)
 # Statuses of questions the policy did not answer: their text is what the report clusters.
 UNANSWERED = ("fallback", "out_of_scope")
 
@@ -230,6 +233,8 @@ class Store:
 
     async def upgrade(self) -> None:
         """Apply the Alembic migrations up to the newest (does nothing when up to date)."""
+        if await self.revision() == HEAD:
+            return  # the usual start-up: no need to load Alembic at all
         async with self.engine.begin() as connection:
             before = await connection.run_sync(_revision)
             await connection.run_sync(_upgrade)
@@ -239,8 +244,16 @@ class Store:
 
     async def revision(self) -> str | None:
         """The schema's current Alembic revision, None before the first migration."""
-        async with self.engine.connect() as connection:
-            return await connection.run_sync(_revision)
+        query = text(f"SELECT version_num FROM {VERSION_TABLE}")  # noqa: S608 (a constant)
+        try:
+            async with self.engine.connect() as connection:
+                return (await connection.execute(query)).scalar_one_or_none()
+        except ProgrammingError:  # PostgreSQL: no such table yet
+            return None
+        except OperationalError as exc:  # SQLite says "no such table"; other errors are real
+            if "no such table" in str(exc.orig):
+                return None
+            raise
 
     # --- writing -------------------------------------------------------------------------
 
@@ -374,6 +387,8 @@ async def upgrade(url: URL) -> str | None:
 
 def _config(connection: Connection) -> Config:
     # Programmatic: no alembic.ini, scripts read from inside the package, nothing written.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -381,6 +396,8 @@ def _config(connection: Connection) -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
     # Alembic's INFO lines ("Context impl SQLiteImpl.") say nothing to an operator.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(_config(connection), "head")
