@@ -333,6 +333,7 @@ def main() -> int:
     )
     row("start-up to first answered request (s)", ready["qa"], ready["bare"], ".2f")
     row("peak RSS, 1 process (MiB)", rss["qa"], rss["bare"], ".0f")
+    row("  insights off (MiB)", rss["qa_off"], rss["bare"], ".0f")
     row("peak RSS, master + 2 workers, summed (MiB)", rss["qa2"], rss["bare2"], ".0f")
     row("PSS after load, master + 2 workers (MiB)", pss["qa2"], pss["bare2"], ".0f")
     for name, e in engine.items():
