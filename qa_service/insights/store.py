@@ -45,6 +45,9 @@ if TYPE_CHECKING:  # Alembic is loaded only when a migration is to run
     from alembic.config import Config
 
 log = logging.getLogger("qa_service")
+# Alembic's INFO lines ("Context impl SQLiteImpl.", its plugins) say nothing to an operator;
+# the store logs one line of its own when it migrates.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Its own name, so a PostgreSQL database shared with other applications keeps theirs apart.
@@ -398,8 +401,6 @@ def _config(connection: Connection) -> Config:
 def _upgrade(connection: Connection) -> None:
     from alembic import command
 
-    # Alembic's INFO lines ("Context impl SQLiteImpl.") say nothing to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(_config(connection), "head")
 
 
