@@ -30,7 +30,7 @@ test: lint types pytest
 # Refresh the README's screenshots (docs/*.png) from the browser tests.
 screenshots: $(STAMP)
 	POLICY_QA_DOCS_SCREENSHOTS=1 $(BIN)/pytest tests/browser -q \
-		-k "test_fallback_gives_contacts_to_tap_on_a_phone or test_results_update_as_the_agent_types"
+		-k "test_fallback_gives_contacts_to_tap_on_a_phone or test_results_update_as_the_agent_types or test_the_policy_owner_signs_in_and_sees_the_charts"
 
 # Benchmarks (docs/performance.md): wrk from Debian for the load, matplotlib for the plot.
 bench: $(STAMP)

@@ -259,17 +259,21 @@ def main() -> int:
         pss: dict[str, float] = {}
         # policy-qa runs with its answer cache off, except in the separate "cached" case.
         # The rate limit is off: one load generator is one client, and a 429 measures nothing.
+        # Insights are on, as shipped, into a database of the run's own; "qa_off" is the same
+        # server with them off, to measure what recording costs.
         nocache = ["--answer-cache", "0", "--rate-limit", "0"]
         for suffix, extra, server_cpus, wrk_cpus in [
             ("", [], "0", "1"),
             ("2", ["--workers", "2"], None, None),
         ]:
+            database = ["--database", f"sqlite:///{Path(tmp) / f'insights{suffix}.db'}"]
             commands = {
                 "bare" + suffix: ["bench/bare_server.py", *extra],
-                "qa" + suffix: ["run.py", "serve", *extra, *nocache],
+                "qa" + suffix: ["run.py", "serve", *extra, *nocache, *database],
             }
             if not suffix:
-                commands["cached"] = ["run.py", "serve", "--rate-limit", "0"]
+                commands["qa_off"] = ["run.py", "serve", *nocache, "--insights", "off"]
+                commands["cached"] = ["run.py", "serve", "--rate-limit", "0", *database]
             servers: dict[str, Server] = {}
             try:
                 for name, command in commands.items():
@@ -310,6 +314,10 @@ def main() -> int:
     row(f"POST /api/v1/ask, 1 process, {c} conns, no cache (req/s)", qa.rps, bare.rps, ",.0f")
     row("  latency p50 (ms)", qa.p50_ms, bare.p50_ms, ".2f")
     row("  latency p99 (ms)", qa.p99_ms, bare.p99_ms, ".2f")
+    off = loads["qa_off"]
+    row("  insights off (req/s)", off.rps, bare.rps, ",.0f")
+    row("    latency p99 (ms)", off.p99_ms, bare.p99_ms, ".2f")
+    row("  insights on / insights off, throughput", qa.rps / off.rps, None, ".2f")
     cached = loads["cached"]
     row("  answer cache on, the same questions repeating (req/s)", cached.rps, bare.rps, ",.0f")
     row("    latency p50 (ms)", cached.p50_ms, bare.p50_ms, ".2f")
@@ -325,6 +333,7 @@ def main() -> int:
     )
     row("start-up to first answered request (s)", ready["qa"], ready["bare"], ".2f")
     row("peak RSS, 1 process (MiB)", rss["qa"], rss["bare"], ".0f")
+    row("  insights off (MiB)", rss["qa_off"], rss["bare"], ".0f")
     row("peak RSS, master + 2 workers, summed (MiB)", rss["qa2"], rss["bare2"], ".0f")
     row("PSS after load, master + 2 workers (MiB)", pss["qa2"], pss["bare2"], ".0f")
     for name, e in engine.items():
@@ -350,6 +359,8 @@ def main() -> int:
         failures.append(f"throughput is {ratio:.0%} of the bare handler's (budget 30%)")
     if engine["bundled"]["cold_us"] > 300:
         failures.append(f"answer() median is {engine['bundled']['cold_us']:.0f} us (budget 300)")
+    if qa.rps < 0.9 * off.rps:
+        failures.append(f"insights cost {1 - qa.rps / off.rps:.0%} of throughput (budget 10%)")
     biggest = engine[f"{max(sizes):,} clauses"] if sizes else None
     if biggest and biggest["cold_us"] > 1000:
         failures.append(
@@ -379,6 +390,7 @@ def _plot(path: Path, loads: dict[str, Load], engine: dict[str, dict[str, float]
     for key, label in [
         ("bare", "bare aiohttp"),
         ("qa", "policy-qa"),
+        ("qa_off", "policy-qa, insights off"),
         ("cached", "policy-qa, answer cache on"),
         ("bare2", "bare aiohttp, 2 workers"),
         ("qa2", "policy-qa, 2 workers"),

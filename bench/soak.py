@@ -317,6 +317,8 @@ async def soak(
             str(policy),
             "--workers",
             str(workers),
+            "--database",  # insights on, as shipped, in the soak's own directory
+            f"sqlite:///{workdir / 'insights.db'}",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -22,6 +22,7 @@ from qa_service import (
 from qa_service.config import Settings
 from qa_service.engine import Engine
 from qa_service.errors import Problem, problem_response
+from qa_service.insights import service as insights
 from qa_service.logs import AccessLogger, install_filters
 from qa_service.state import ENGINE, SETTINGS, EngineRef
 
@@ -57,7 +58,7 @@ async def problem_middleware(request: web.Request, handler: Handler) -> StreamRe
 def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None
 ) -> web.Application:
-    settings = settings or Settings()
+    settings = insights.effective(settings or Settings())
     install_filters()
     security.install_protocol_problems()
     app = web.Application(
@@ -83,6 +84,7 @@ def create_app(
     ratelimit.setup(app, settings)
     reloading.setup(app)
     lifecycle.setup(app)
+    insights.setup(app)
     app.router.add_post("/api/v1/ask", handlers.ask)
     app.router.add_get("/api/v1/search", handlers.search)
     app.router.add_get("/api/v1/clauses", handlers.clauses)

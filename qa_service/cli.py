@@ -1,23 +1,27 @@
-"""Command line: serve (the default), ask, search and eval, over the same engine as the server."""
+"""Command line: serve (the default), ask, search, eval, insights and db, over the same engine
+and store as the server."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import logging
 import signal
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from qa_service.config import Settings
+from qa_service.config import INSIGHTS_TEXT, Settings, on_off
 from qa_service.engine import Engine
 from qa_service.errors import QAError, ReloadError
 
 log = logging.getLogger("qa_service")
+T = TypeVar("T")
 
 
 def _policy_options(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +37,40 @@ def _policy_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--contact-phone", help="contact phone for fallbacks (default: the policy's own)"
+    )
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="where insights are kept: sqlite:///PATH or postgresql://USER:PASSWORD@HOST/NAME "
+        "(default: insights.db in the user's data directory, such as "
+        "~/.local/share/policy-qa/)",
+    )
+
+
+def _insights_options(parser: argparse.ArgumentParser) -> None:
+    """What the service records about questions and feedback (docs/privacy.md)."""
+    parser.add_argument(
+        "--insights",
+        choices=["on", "off"],
+        help="record questions (redacted) and feedback for the insights report (on)",
+    )
+    parser.add_argument(
+        "--insights-text",
+        choices=INSIGHTS_TEXT,
+        help="which questions keep their redacted text: none, unanswered (not answered or "
+        "with low confidence) or all (unanswered)",
+    )
+    parser.add_argument(
+        "--insights-days", type=int, metavar="N", help="delete records older than N days (90)"
+    )
+    _database_option(parser)
+    parser.add_argument(
+        "--privacy-url",
+        metavar="URL",
+        help="the page the widget's 'questions are kept' line links to (/policy)",
     )
 
 
@@ -111,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the HTTP API (the default)")
     _policy_options(serve)
     _serve_options(serve)
+    _insights_options(serve)
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question", help="the question, as a visitor would type it")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -155,7 +194,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="labelled files (against --policy) or directories of policies beside their questions",
     )
     _policy_options(tune)
+    _insights_parser(commands)
+    database = commands.add_parser("db", help="the insights database")
+    database_commands = database.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    upgrade = database_commands.add_parser("upgrade", help="apply the migrations (Alembic)")
+    _database_option(upgrade)
     return parser
+
+
+def _insights_parser(commands: Any) -> None:
+    insights = commands.add_parser(
+        "insights", help="what visitors asked, what went unanswered, whether answers helped"
+    )
+    _report_options(insights)
+    insights.add_argument("--json", action="store_true", help="print the API's JSON")
+    insights.add_argument("--csv", type=Path, metavar="FILE", help="also write it as CSV")
+    actions = insights.add_subparsers(dest="insights_command", metavar="COMMAND")
+    suggest = actions.add_parser(
+        "suggest", help="draft intents (TOML) from the most asked unanswered questions"
+    )
+    _report_options(suggest)
+    suggest.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the TOML here (default: print it)"
+    )
+    suggest.add_argument("--top", type=int, default=10, metavar="N", help="at most N drafts (10)")
+    suggest.add_argument(
+        "--min-count",
+        type=int,
+        default=2,
+        metavar="N",
+        help="only groups of questions asked at least N times (2)",
+    )
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--days", type=int, default=30, metavar="N", help="the last N days, UTC (30)"
+    )
+    _database_option(parser)
+    _policy_options(parser)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -178,6 +255,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         "read_timeout": getattr(args, "read_timeout", None),
         "shutdown_timeout": getattr(args, "shutdown_timeout", None),
         "max_connections": getattr(args, "max_connections", None),
+        "insights": on_off(args.insights) if getattr(args, "insights", None) else None,
+        "insights_text": getattr(args, "insights_text", None),
+        "insights_days": getattr(args, "insights_days", None),
+        "database": getattr(args, "database", None),
+        "privacy_url": getattr(args, "privacy_url", None),
     }
     return Settings.from_env(**options)
 
@@ -282,6 +364,69 @@ def _tune(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _on_database(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work`; a database server that cannot be reached is a DatabaseError (one line)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from qa_service.errors import DatabaseError
+
+    try:
+        return asyncio.run(work)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise DatabaseError(
+            f"the insights database is unavailable: {reason[0] if reason else type(exc).__name__}"
+        ) from None
+
+
+def _db_upgrade(settings: Settings) -> int:
+    from qa_service.insights.store import database_url, display, upgrade, writable_file
+
+    url = database_url(settings.database)
+    writable_file(url)
+    revision = _on_database(upgrade(url))
+    print(f"{display(url)}: schema at revision {revision}")
+    return 0
+
+
+def _insights(settings: Settings, engine: Engine, args: argparse.Namespace) -> int:
+    from qa_service.insights.report import MAX_DAYS, lines, make_report, report_csv, report_json
+    from qa_service.insights.store import Store, database_url, writable_file
+    from qa_service.insights.suggest import drafts, drafts_toml
+
+    if not 1 <= args.days <= MAX_DAYS:
+        raise QAError(f"--days must be from 1 to {MAX_DAYS}")
+    url = database_url(settings.database)
+    writable_file(url)
+
+    async def read() -> Any:
+        store = Store(url)
+        try:
+            await store.upgrade()  # a new database reads as empty, not as an error
+            return await make_report(store, engine, args.days)
+        finally:
+            await store.close()
+
+    report = _on_database(read())
+    if args.insights_command == "suggest":
+        text = drafts_toml(
+            drafts(report, engine.policy, most=args.top, min_count=args.min_count), report
+        )
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+            print(f"wrote draft intents to {args.out}", file=sys.stderr)
+        else:
+            print(text, end="")
+        return 0
+    if args.csv:
+        args.csv.write_text(report_csv(report), encoding="utf-8", newline="")
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(lines(report)))
+    return 0
+
+
 def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
     from qa_service import lifecycle, reloading
     from qa_service.app import create_app
@@ -298,6 +443,12 @@ def _serve(settings: Settings, engine: Engine, workers: int = 1) -> None:
         settings.host,
         settings.port,
     )
+    if workers > 1 and settings.insights:
+        # Migrate once, in the master, rather than in every worker at the same moment.
+        from qa_service.insights.store import database_url, upgrade
+
+        with contextlib.suppress(Exception):  # a server that is down: the workers retry
+            asyncio.run(upgrade(database_url(settings.database)))
     if workers > 1:
         from qa_service.prefork import serve
 
@@ -344,7 +495,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(_eval(args, settings))
         if args.command == "tune":
             raise SystemExit(_tune(args, settings))
+        if args.command == "db":
+            raise SystemExit(_db_upgrade(settings))
         engine = Engine.from_settings(settings)
+        if args.command == "insights":
+            raise SystemExit(_insights(settings, engine, args))
+        if args.command == "serve":
+            from qa_service.insights.service import effective
+
+            settings = effective(settings)  # before serving: a bad --database stops here
     except (QAError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

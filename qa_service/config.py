@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 PACKAGE = Path(__file__).resolve().parent
@@ -25,6 +25,11 @@ DEFAULT_INTENTS = bundled("intents")
 # Pages on these origins may call the API and load the widget (the server's own origin always
 # may): what `make run` serves, so the demo works whether opened as 127.0.0.1 or localhost.
 DEFAULT_CORS_ORIGINS = ("http://127.0.0.1:8080", "http://localhost:8080")
+
+# Which questions keep their (redacted) text in insights: none, only those not answered or
+# answered with low confidence, or all.
+InsightsText = Literal["none", "unanswered", "all"]
+INSIGHTS_TEXT: tuple[str, ...] = get_args(InsightsText)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,14 @@ class Settings:
     # Where visitors reach the service, such as https://privacy.example.com: pages and links
     # use it instead of trusting the request's Host header.
     public_url: str | None = None
+    # Insights (docs/privacy.md): what visitors ask and whether answers helped, without
+    # personal details. `database` None means the SQLite file at insights.default_database().
+    insights: bool = True
+    insights_text: InsightsText = "unanswered"
+    insights_days: int = 90  # records older than this are deleted
+    insights_flush: float = 1.0  # seconds between batched writes
+    database: str | None = field(default=None, repr=False)  # may hold a password
+    privacy_url: str = "/policy"  # the widget's "questions are kept..." line links here
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -74,6 +87,21 @@ class Settings:
                     f"public URL must look like https://host[:port][/path], got {self.public_url!r}"
                 )
             object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+        if self.insights_text not in INSIGHTS_TEXT:
+            raise ValueError(
+                f"insights text must be one of {', '.join(INSIGHTS_TEXT)}, "
+                f"got {self.insights_text!r}"
+            )
+        scheme = urlsplit(self.privacy_url).scheme
+        if not (self.privacy_url.startswith("/") or scheme in {"http", "https"}):
+            raise ValueError(
+                f"privacy URL must be a path such as /policy or an http(s) URL, "
+                f"got {self.privacy_url!r}"
+            )
+        if self.insights_days < 1:
+            raise ValueError(f"insights days must be 1 or more, got {self.insights_days}")
+        if not self.insights_flush > 0:
+            raise ValueError(f"insights flush must be more than 0 s, got {self.insights_flush}")
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy, strict=False)
@@ -103,6 +131,7 @@ class Settings:
             values["public_url"] = env["POLICY_QA_PUBLIC_URL"] or None
         if "POLICY_QA_ANSWER_CACHE" in env:
             values["answer_cache"] = _int(env, "POLICY_QA_ANSWER_CACHE")
+        values.update(_insights_env(env))
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "cors_origins" in values:  # --cors-origin may be repeated or comma-separated
             values["cors_origins"] = split_origins(values["cors_origins"])
@@ -128,6 +157,38 @@ def _hardening_env(env: dict[str, str]) -> dict[str, Any]:
     if env.get("POLICY_QA_ADMIN_TOKEN"):
         values["admin_token"] = env["POLICY_QA_ADMIN_TOKEN"]
     return values
+
+
+def _insights_env(env: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "POLICY_QA_INSIGHTS" in env:
+        values["insights"] = on_off(env["POLICY_QA_INSIGHTS"], "POLICY_QA_INSIGHTS")
+    if "POLICY_QA_INSIGHTS_TEXT" in env:
+        values["insights_text"] = env["POLICY_QA_INSIGHTS_TEXT"]
+    if "POLICY_QA_INSIGHTS_DAYS" in env:
+        values["insights_days"] = _int(env, "POLICY_QA_INSIGHTS_DAYS")
+    if "POLICY_QA_INSIGHTS_FLUSH" in env:
+        try:
+            values["insights_flush"] = float(env["POLICY_QA_INSIGHTS_FLUSH"])
+        except ValueError:
+            raise ValueError("POLICY_QA_INSIGHTS_FLUSH must be a number of seconds") from None
+    if env.get("POLICY_QA_DATABASE"):
+        values["database"] = env["POLICY_QA_DATABASE"]
+    if env.get("POLICY_QA_PRIVACY_URL"):
+        values["privacy_url"] = env["POLICY_QA_PRIVACY_URL"]
+    return values
+
+
+def on_off(value: str | bool, name: str = "insights") -> bool:
+    """`on`/`off` (or true/false, 1/0, yes/no) as a boolean."""
+    if isinstance(value, bool):
+        return value
+    lowered = value.strip().lower()
+    if lowered in {"on", "true", "1", "yes"}:
+        return True
+    if lowered in {"off", "false", "0", "no"}:
+        return False
+    raise ValueError(f"{name} must be on or off, got {value!r}")
 
 
 def _int(env: dict[str, str], name: str) -> int:

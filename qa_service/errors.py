@@ -24,6 +24,11 @@ class IntentError(QAError, ValueError):
     """An intent file is invalid; the message names the file and line."""
 
 
+class DatabaseError(QAError, ValueError):
+    """The insights database setting cannot be used (an unknown kind of URL, a file that
+    cannot be written)."""
+
+
 class ReloadError(QAError):
     """The new policy or intents could not be loaded; the old engine is still in service."""
 

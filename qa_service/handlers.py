@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 
@@ -12,18 +13,23 @@ from qa_service.logs import clean
 from qa_service.offload import OFFLOAD
 from qa_service.openapi import spec
 from qa_service.serialise import answer_json, clause_json, hits_json, json_reply, policy_json
-from qa_service.state import ENGINE, SETTINGS
+from qa_service.state import ENGINE, RECORDER, SETTINGS
 
 log = logging.getLogger("qa_service")
 
 
 async def ask(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    question = await validation.question(request, settings)
-    answer = await request.app[OFFLOAD].run(request.app[ENGINE].engine.answer, question)
+    body = await validation.ask_body(request, settings)
+    engine = request.app[ENGINE].engine
+    answer = await request.app[OFFLOAD].run(engine.answer, body.question)
     if settings.log_questions:  # opt-in; redacted and on one line (so is every log argument)
-        log.info("question (%s, %s): %s", answer.status, answer.intent, clean(question))
-    return json_reply(answer_json(answer))
+        log.info("question (%s, %s): %s", answer.status, answer.intent, clean(body.question))
+    recorder = request.app.get(RECORDER)  # queued for insights, written in the background
+    answer_id = (
+        recorder.asked(answer, body.question, body.channel, engine.policy) if recorder else None
+    )
+    return json_reply(answer_json(answer, answer_id))
 
 
 async def search(request: web.Request) -> web.Response:
@@ -54,12 +60,18 @@ async def clause(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     engine = request.app[ENGINE].engine
+    recorder = request.app.get(RECORDER)
+    insights: dict[str, Any] = {"enabled": recorder is not None}
+    if recorder is not None:
+        stats = recorder.stats
+        insights.update(recorded=stats.recorded, dropped=stats.dropped, queued=stats.queued)
     return json_reply(
         {
             "status": "ok",
             "policy": engine.policy.title,
             "clauses": len(engine.policy.clauses),
             "intents": len(engine.routes),
+            "insights": insights,
         }
     )
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from qa_service import __version__
-from qa_service.validation import VISIBLE_PATTERN
+from qa_service.engine import STATUSES
+from qa_service.insights.recorder import CHANNELS
+from qa_service.validation import ANSWER_ID_PATTERN, MAX_COMMENT_CHARS, VISIBLE_PATTERN
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -23,6 +25,13 @@ _SCHEMAS: dict[str, Any] = {
                 "maxLength": 1000,
                 "pattern": VISIBLE_PATTERN,
                 "description": "At least one character that is not whitespace or control.",
+            },
+            "channel": {
+                "type": "string",
+                "enum": list(CHANNELS),
+                "default": "api",
+                "description": "Who asks, for insights: the chat widget sends 'widget', the "
+                "agent console 'agent'; anything else is the API's.",
             },
         },
     },
@@ -80,6 +89,170 @@ _SCHEMAS: dict[str, Any] = {
             "contact": {"$ref": "#/components/schemas/Contact"},
             "suggestions": {"type": "array", "items": {"type": "string"}},
             "intent": _NULLABLE_STRING,
+            "answer_id": {
+                "type": ["string", "null"],
+                "description": "An opaque, random id naming this answer for "
+                "POST /api/v1/feedback; null when insights are off.",
+            },
+        },
+    },
+    "Feedback": {
+        "type": "object",
+        "required": ["answer_id", "helpful"],
+        "properties": {
+            "answer_id": {"type": "string", "pattern": ANSWER_ID_PATTERN},
+            "helpful": {"type": "boolean"},
+            "comment": {
+                "type": "string",
+                "maxLength": MAX_COMMENT_CHARS,
+                "description": "What the visitor was looking for; stored redacted.",
+            },
+        },
+    },
+    "FeedbackTaken": {
+        "type": "object",
+        "required": ["answer_id", "helpful"],
+        "properties": {"answer_id": {"type": "string"}, "helpful": {"type": "boolean"}},
+    },
+    "Tally": {
+        "type": "object",
+        "required": ["questions", "votes", "helpful", "helpful_rate"],
+        "properties": {
+            "questions": {"type": "integer", "minimum": 0},
+            "votes": {"type": "integer", "minimum": 0},
+            "helpful": {"type": "integer", "minimum": 0},
+            "helpful_rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+        },
+    },
+    "Insights": {
+        "type": "object",
+        "required": [
+            "days",
+            "since",
+            "until",
+            "policy",
+            "questions",
+            "answer_rate",
+            "per_day",
+            "channels",
+            "helpful",
+            "intents",
+            "clauses",
+            "unanswered",
+            "comments",
+        ],
+        "properties": {
+            "days": {"type": "integer", "minimum": 1},
+            "since": {"type": "string", "format": "date"},
+            "until": {"type": "string", "format": "date"},
+            "policy": {
+                "type": "object",
+                "required": ["title", "version"],
+                "properties": {"title": {"type": "string"}, "version": {"type": "string"}},
+            },
+            "questions": {"type": "integer", "minimum": 0},
+            "answer_rate": {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Answered, of the questions answered, fallback or out of scope.",
+            },
+            "per_day": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["day", *STATUSES],
+                    "properties": {
+                        "day": {"type": "string", "format": "date"},
+                        **{s: {"type": "integer", "minimum": 0} for s in STATUSES},
+                    },
+                },
+            },
+            "channels": {
+                "type": "object",
+                "required": list(CHANNELS),
+                "additionalProperties": {"type": "integer", "minimum": 0},
+            },
+            "helpful": {
+                "type": "object",
+                "required": ["votes", "helpful", "rate"],
+                "properties": {
+                    "votes": {"type": "integer", "minimum": 0},
+                    "helpful": {"type": "integer", "minimum": 0},
+                    "rate": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                },
+            },
+            "intents": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Tally"},
+                        {
+                            "type": "object",
+                            "required": ["intent"],
+                            "properties": {"intent": {"type": "string"}},
+                        },
+                    ]
+                },
+            },
+            "clauses": {
+                "type": "array",
+                "description": "By the first clause each answer cites, most asked first.",
+                "items": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Tally"},
+                        {
+                            "type": "object",
+                            "required": ["clause_id", "text"],
+                            "properties": {
+                                "clause_id": {"type": "string"},
+                                "text": _NULLABLE_STRING,
+                            },
+                        },
+                    ]
+                },
+            },
+            "unanswered": {
+                "type": "array",
+                "description": "Unanswered questions (their redacted text) grouped as "
+                "near-duplicates, the most asked first.",
+                "items": {
+                    "type": "object",
+                    "required": ["count", "examples", "nearest_clause"],
+                    "properties": {
+                        "count": {"type": "integer", "minimum": 1},
+                        "examples": {"type": "array", "items": {"type": "string"}},
+                        "nearest_clause": {
+                            "oneOf": [
+                                {"type": "null"},
+                                {
+                                    "type": "object",
+                                    "required": ["clause_id", "text", "score"],
+                                    "properties": {
+                                        "clause_id": {"type": "string"},
+                                        "text": {"type": "string"},
+                                        "score": {"type": "number"},
+                                    },
+                                },
+                            ]
+                        },
+                    },
+                },
+            },
+            "comments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["minute", "helpful", "intent", "clause_id", "comment"],
+                    "properties": {
+                        "minute": {"type": "string", "format": "date-time"},
+                        "helpful": {"type": "boolean"},
+                        "intent": _NULLABLE_STRING,
+                        "clause_id": _NULLABLE_STRING,
+                        "comment": {"type": "string"},
+                    },
+                },
+            },
         },
     },
     "SearchResults": {
@@ -144,12 +317,24 @@ _SCHEMAS: dict[str, Any] = {
     },
     "Health": {
         "type": "object",
-        "required": ["status", "policy", "clauses", "intents"],
+        "required": ["status", "policy", "clauses", "intents", "insights"],
         "properties": {
             "status": {"type": "string", "enum": ["ok"]},
             "policy": {"type": "string"},
             "clauses": {"type": "integer"},
             "intents": {"type": "integer"},
+            "insights": {
+                "type": "object",
+                "required": ["enabled"],
+                "description": "Events written, dropped (queue full or database unavailable) "
+                "and waiting, while insights are on.",
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "recorded": {"type": "integer", "minimum": 0},
+                    "dropped": {"type": "integer", "minimum": 0},
+                    "queued": {"type": "integer", "minimum": 0},
+                },
+            },
         },
     },
     "Reload": {
@@ -316,6 +501,62 @@ def spec() -> dict[str, Any]:
                     "responses": {
                         "200": _ok("Clause", "The clause."),
                         "404": _problem("No clause has this id."),
+                    },
+                }
+            },
+            "/api/v1/feedback": {
+                "post": {
+                    "operationId": "feedback",
+                    "summary": "Say whether an answer helped (one vote per answer; a second "
+                    "replaces the first)",
+                    "description": "Exists while insights are on. Answers take feedback for a day.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Feedback"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "202": _ok("FeedbackTaken", "The vote will be recorded."),
+                        "400": _problem("The body is not valid JSON or UTF-8."),
+                        "404": _problem("No answer has this id, or it is more than a day old."),
+                        "413": _problem("The body is larger than 16 KiB."),
+                        "415": _problem("The body is not sent as application/json."),
+                        "422": _problem("A field is missing, of the wrong type or too long."),
+                        "503": _problem(
+                            "The insights database is unavailable, or the service is restarting."
+                        ),
+                    },
+                }
+            },
+            "/api/v1/insights": {
+                "get": {
+                    "operationId": "insights",
+                    "summary": "What visitors asked, what went unanswered, whether answers helped",
+                    "description": "Exists while insights are on and POLICY_QA_ADMIN_TOKEN is set.",
+                    "security": [{"adminToken": []}],
+                    "parameters": [
+                        {
+                            "name": "days",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 366,
+                                "default": 30,
+                            },
+                        }
+                    ],
+                    "responses": {
+                        "200": _ok("Insights", "The report over the last `days` days (UTC)."),
+                        "401": _problem("The bearer token is missing or wrong."),
+                        "422": _problem("'days' is not a whole number from 1 to 366."),
+                        "503": _problem(
+                            "The insights database is unavailable, or the service is restarting."
+                        ),
                     },
                 }
             },

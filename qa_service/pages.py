@@ -18,6 +18,7 @@ from aiohttp import web
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.engine import Engine
 from qa_service.errors import Problem
+from qa_service.insights.service import widget_notice
 from qa_service.serialise import contact_json, json_reply
 from qa_service.state import ENGINE, SETTINGS
 
@@ -302,6 +303,7 @@ async def widget_js(request: web.Request) -> web.FileResponse:
 
 async def widget_json(request: web.Request) -> web.Response:
     config = widget_config(request.app[ENGINE].engine, request.app[SETTINGS].max_question_chars)
+    config["privacy_notice"] = widget_notice(request.app[SETTINGS])  # null: insights are off
     return json_reply(config, headers={"Cache-Control": "public, max-age=60"})
 
 

@@ -20,9 +20,10 @@ from qa_service.config import Settings
 from qa_service.errors import problem_response
 
 WINDOW = 60.0  # seconds: the limit is N requests per minute
-# What costs the engine work is limited; pages, the widget's assets and health probes are
-# cheap, and a visitor browsing a site that embeds the widget must not use up their budget.
-LIMITED = ("/api/", "/admin/")
+# What costs the engine work is limited, and the insights login (guessing the token);
+# pages, the widget's assets and health probes are cheap, and a visitor browsing a site that
+# embeds the widget must not use up their budget.
+LIMITED = ("/api/", "/admin/", "/insights/login")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -27,7 +27,8 @@ def contact_json(contact: Contact) -> dict[str, Any]:
     return {"email": contact.email, "phone": contact.phone, "address": contact.address}
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
+def answer_json(answer: Answer, answer_id: str | None = None) -> dict[str, Any]:
+    """`answer_id` names the answer for feedback; None when insights are off."""
     return {
         "status": answer.status,
         "answer": answer.answer,
@@ -38,6 +39,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "contact": contact_json(answer.contact),
         "suggestions": list(answer.suggestions),
         "intent": answer.intent,
+        "answer_id": answer_id,
     }
 
 
@@ -64,8 +66,14 @@ def policy_json(policy: Policy, contact: Contact) -> dict[str, Any]:
     }
 
 
-def json_reply(data: Any, *, headers: dict[str, str] | None = None) -> web.Response:
+def json_reply(
+    data: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     """A JSON reply, encoded by orjson straight to UTF-8 bytes."""
     return web.Response(
-        body=orjson.dumps(data), content_type="application/json", charset="utf-8", headers=headers
+        status=status,
+        body=orjson.dumps(data),
+        content_type="application/json",
+        charset="utf-8",
+        headers=headers,
     )

@@ -1,4 +1,5 @@
-"""What the application keeps between requests: its settings and the engine in service."""
+"""What the application keeps between requests: its settings, the engine in service and the
+insights recorder."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from aiohttp import web
 
 from qa_service.config import Settings
 from qa_service.engine import Engine
+from qa_service.insights.recorder import Recorder
 
 
 @dataclass(slots=True)
@@ -20,3 +22,4 @@ class EngineRef:
 
 ENGINE = web.AppKey("engine", EngineRef)
 SETTINGS = web.AppKey("settings", Settings)
+RECORDER = web.AppKey("insights_recorder", Recorder)  # only while insights are on

@@ -1,6 +1,6 @@
-"""Request validation: the question body, the search parameters, and what counts as an empty
-question (nothing but whitespace, control or invisible format characters: one regex serves the
-views and the OpenAPI spec, so they cannot disagree)."""
+"""Request validation: the question and feedback bodies, the search parameters, and what counts
+as an empty question (nothing but whitespace, control or invisible format characters: one regex
+serves the views and the OpenAPI spec, so they cannot disagree)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
 from qa_service.config import Settings
 from qa_service.errors import Problem
+from qa_service.insights.recorder import CHANNELS, Channel
 
 
 def _invisible_ranges() -> list[tuple[int, int]]:
@@ -47,12 +49,14 @@ def blank(text: str) -> bool:
     return _VISIBLE.search(text) is None
 
 
-async def question(request: web.Request, settings: Settings) -> str:
-    """The `question` of a JSON body such as {"question": "..."}, or a Problem saying why not."""
+async def _json_object(
+    request: web.Request, settings: Settings, what: str, example: str
+) -> dict[str, Any]:
+    """The request's JSON body (`what` it holds), which must be an object like `example`."""
     if request.content_length is not None and request.content_length > settings.max_body_bytes:
         raise Problem(413, f"The request body must be at most {settings.max_body_bytes} bytes.")
     if request.content_type != "application/json":
-        raise Problem(415, "Send the question as JSON with 'Content-Type: application/json'.")
+        raise Problem(415, f"Send the {what} as JSON with 'Content-Type: application/json'.")
     raw = await request.read()
     if len(raw) > settings.max_body_bytes:
         raise Problem(413, f"The request body must be at most {settings.max_body_bytes} bytes.")
@@ -65,7 +69,20 @@ async def question(request: web.Request, settings: Settings) -> str:
     except ValueError as exc:
         raise Problem(400, f"The request body is not valid JSON: {exc.args[0]}") from None
     if not isinstance(body, dict):
-        raise Problem(422, 'The JSON body must be an object such as {"question": "..."}.')
+        raise Problem(422, f"The JSON body must be an object such as {example}.")
+    return body
+
+
+@dataclass(frozen=True, slots=True)
+class AskBody:
+    question: str
+    channel: Channel  # who asks: the widget, the agent console or (by default) the API
+
+
+async def ask_body(request: web.Request, settings: Settings) -> AskBody:
+    """The `question` (and `channel`) of a body such as {"question": "..."}, or a Problem
+    saying why not."""
+    body = await _json_object(request, settings, "question", '{"question": "..."}')
     text = body.get("question")
     if text is None:
         raise Problem(422, "The field 'question' is required.")
@@ -77,7 +94,45 @@ async def question(request: web.Request, settings: Settings) -> str:
         raise Problem(
             422, f"The field 'question' must be at most {settings.max_question_chars} characters."
         )
-    return text
+    channel = body.get("channel", "api")
+    if channel not in CHANNELS:
+        raise Problem(422, f"The field 'channel' must be one of {', '.join(CHANNELS)}.")
+    return AskBody(text, channel)
+
+
+MAX_COMMENT_CHARS = 500
+# What /api/v1/ask gives: secrets.token_urlsafe's alphabet, and never very long.
+ANSWER_ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$"
+_ANSWER_ID = re.compile(ANSWER_ID_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackBody:
+    answer_id: str
+    helpful: bool
+    comment: str | None
+
+
+async def feedback_body(request: web.Request, settings: Settings) -> FeedbackBody:
+    """`answer_id`, `helpful` and the optional `comment` of a vote on an answer."""
+    example = '{"answer_id": "...", "helpful": true}'
+    body = await _json_object(request, settings, "feedback", example)
+    answer_id = body.get("answer_id")
+    if not isinstance(answer_id, str):
+        raise Problem(422, "The field 'answer_id' is required: the answer_id /api/v1/ask gave.")
+    if not _ANSWER_ID.fullmatch(answer_id):
+        raise Problem(404, "No answer has this id.", title="Answer not found")
+    helpful = body.get("helpful")
+    if not isinstance(helpful, bool):
+        raise Problem(422, "The field 'helpful' is required and must be true or false.")
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise Problem(422, "The field 'comment' must be a string.")
+    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+        raise Problem(422, f"The field 'comment' must be at most {MAX_COMMENT_CHARS} characters.")
+    if comment is not None and blank(comment):
+        comment = None
+    return FeedbackBody(answer_id, helpful, comment.strip() if comment else None)
 
 
 @dataclass(frozen=True, slots=True)

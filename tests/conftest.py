@@ -1,5 +1,6 @@
-"""Shared fixtures: one engine for the session, apps with the rate limit off unless a test
-turns it on, and a helper that serves the real CLI in a subprocess on loopback."""
+"""Shared fixtures: one engine for the session, apps with the rate limit and insights off
+unless a test turns them on, a helper that serves the real CLI in a subprocess on loopback,
+and the insights databases (an SQLite file, a throwaway PostgreSQL server)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,29 @@ from aiohttp.test_utils import TestClient
 from qa_service.app import create_app
 from qa_service.config import Settings
 from qa_service.engine import Engine
+from tests.postgres import Cluster, bindir
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's data directory, where insights' default database goes, is a temporary one
+    for every test and every server they start."""
+    path = tmp_path_factory.mktemp("data-home")
+    old = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(path)
+    yield path
+    if old is None:
+        del os.environ["XDG_DATA_HOME"]
+    else:
+        os.environ["XDG_DATA_HOME"] = old
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +55,7 @@ def engine() -> Engine:
 def make_app(engine: Engine) -> Callable[..., web.Application]:
     def make(**overrides: Any) -> web.Application:
         overrides.setdefault("rate_limit", 0)
+        overrides.setdefault("insights", False)
         return create_app(Settings(**overrides), engine=engine)
 
     return make
@@ -128,3 +149,30 @@ def serve(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[.
     if report is not None and report.failed:  # the servers' logs, to see why
         for served in started:
             print(f"--- log of the server on port {served.port}:\n{served.log()}")
+
+
+# --- insights databases -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL server for the session; missing PostgreSQL skips, or fails in CI."""
+    found = bindir()
+    if found is None:
+        reason = "no PostgreSQL: install it with `apt-get install -y postgresql`"
+        if in_ci():
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}", pytrace=False)
+        pytest.skip(reason)
+    cluster = Cluster(found)
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database of each kind, as the URL --database takes."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'insights.db'}"
+    cluster: Cluster = request.getfixturevalue("postgres")
+    return cluster.create_database()

@@ -94,3 +94,31 @@ def test_a_read_only_wheel_install_answers_from_another_folder(
         check=True,
     ).stdout
     assert where.startswith(str(installed))
+
+
+def test_a_read_only_wheel_install_migrates_the_insights_database(
+    installed: Path, tmp_path: Path
+) -> None:
+    """Alembic's scripts ship inside the package and are configured in code: no alembic.ini,
+    nothing written beside the package."""
+    database = tmp_path / "data" / "insights.db"
+    before = _files(installed)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICY_QA_", "PYTHON"))}
+    done = subprocess.run(
+        [
+            str(installed / "bin" / "policy-qa"),
+            "db",
+            "upgrade",
+            "--database",
+            f"sqlite:///{database}",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "schema at revision 0001" in done.stdout
+    assert database.is_file()
+    assert _files(installed) == before

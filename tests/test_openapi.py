@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 Client = TestClient[web.Request, web.Application]
+TOKEN = "openapi-test-token"
 
 
 async def _spec(client: Client) -> dict[str, Any]:
@@ -114,17 +117,57 @@ async def test_every_clause_validates(client: Client) -> None:
         validator.validate(await resp.json())
 
 
-async def test_spec_is_openapi_3_1_and_describes_every_route(client: Client) -> None:
-    spec = await _spec(client)
+@pytest.fixture
+async def full_client(
+    aiohttp_client: Any, make_app: Callable[..., web.Application], tmp_path: Path
+) -> Client:
+    """Every route on: insights, and the admin token its report and /admin/reload need."""
+    app = make_app(insights=True, admin_token=TOKEN, database=f"sqlite:///{tmp_path / 'i.db'}")
+    client: Client = await aiohttp_client(app)
+    return client
+
+
+async def test_spec_is_openapi_3_1_and_describes_every_route(full_client: Client) -> None:
+    spec = await _spec(full_client)
     assert spec["openapi"].startswith("3.1")
     routes = {
         r.resource.canonical
-        for r in client.app.router.routes()
+        for r in full_client.app.router.routes()
         if r.resource is not None and r.method != "HEAD"
     }
     assert {"/api/v1/ask", "/api/v1/search", "/api/v1/clauses", "/healthz"} <= set(spec["paths"])
-    # /admin/reload is routed only when an admin token is configured.
-    assert set(spec["paths"]) - {"/admin/reload"} <= routes
+    assert set(spec["paths"]) <= routes
+
+
+async def test_insights_responses_match_the_spec(full_client: Client) -> None:
+    spec = await _spec(full_client)
+    json_type, problem = "application/json", "application/problem+json"
+
+    async def check(resp: Any, path: str, method: str, status: int, media: str) -> Any:
+        assert resp.status == status
+        assert resp.content_type == media
+        body = await resp.json()
+        _validator(spec, path, method, status, media).validate(body)
+        return body
+
+    ask = await full_client.post("/api/v1/ask", json={"question": "cookies?", "channel": "widget"})
+    answer = await check(ask, "/api/v1/ask", "post", 200, json_type)
+    assert isinstance(answer["answer_id"], str)
+    for body, status, media in [
+        ({"answer_id": answer["answer_id"], "helpful": False, "comment": "no"}, 202, json_type),
+        ({"answer_id": "unknown", "helpful": True}, 404, problem),
+        ({"answer_id": answer["answer_id"], "helpful": "yes"}, 422, problem),
+    ]:
+        resp = await full_client.post("/api/v1/feedback", json=body)
+        await check(resp, "/api/v1/feedback", "post", status, media)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for url, headers, status, media in [
+        ("/api/v1/insights?days=7", auth, 200, json_type),
+        ("/api/v1/insights", {"Authorization": "Bearer wrong"}, 401, problem),
+        ("/api/v1/insights?days=0", auth, 422, problem),
+    ]:
+        resp = await full_client.get(url, headers=headers)
+        await check(resp, "/api/v1/insights", "get", status, media)
 
 
 def test_a_wrong_response_would_fail_validation() -> None:

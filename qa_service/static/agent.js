@@ -213,6 +213,7 @@
     }
     if (hasAnswer && !answered) groups.push(answerGroup());
     results.replaceChildren(...groups);
+    offerFlag(hasAnswer ? answer : null);
     input.setAttribute("aria-expanded", items.length ? "true" : "false");
     const n = valid.length;
     status.textContent = `${n} clause${n === 1 ? "" : "s"} match “${query}”.`;
@@ -222,6 +223,7 @@
   function renderEmpty() {
     items = [];
     selected = -1;
+    offerFlag(null);
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     status.textContent = "";
@@ -279,7 +281,7 @@
       fetch("/api/v1/ask", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ question: query }),
+        body: JSON.stringify({ question: query, channel: "agent" }),
         signal,
       }).then(json),
     ])
@@ -295,6 +297,44 @@
             : "Could not reach the server. Check it is running, then type again.";
       });
     return pending;
+  }
+
+  // --- flagging -------------------------------------------------------------------------------
+
+  // The widget's answer can be flagged as wrong: a "not helpful" vote the policy owner sees in
+  // the insights. The button sits above the list of results, not in it, so choosing a result
+  // never flags it.
+  const flag = el("button", { class: "flag", type: "button", hidden: true, onclick: () => flagAnswer() });
+  results.before(flag);
+  let flagFor = null; // the answer_id of the answer shown
+
+  function offerFlag(answer) {
+    flagFor = answer && isText(answer.answer_id) ? answer.answer_id : null;
+    flag.hidden = !flagFor;
+    flag.disabled = false;
+    flag.textContent = "Flag the widget's answer as wrong";
+  }
+
+  async function flagAnswer() {
+    const answerId = flagFor;
+    if (!answerId) return;
+    flag.disabled = true;
+    let ok = false;
+    try {
+      const response = await fetch("/api/v1/feedback", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ answer_id: answerId, helpful: false }),
+      });
+      ok = response.ok;
+    } catch (err) {
+      ok = false;
+    }
+    if (answerId !== flagFor) return; // another answer is shown by now
+    flag.disabled = ok;
+    if (ok) flag.textContent = "Flagged as wrong";
+    showToast(ok ? "Flagged: the policy owner will see it in the insights." : "Could not flag the answer: try again.");
+    input.focus();
   }
 
   // --- copying --------------------------------------------------------------------------------

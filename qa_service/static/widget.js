@@ -67,6 +67,8 @@
     mail: "M4 5h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2Zm0 2v.4l8 5 8-5V7H4Zm16 2.7-7.5 4.7a1 1 0 0 1-1 0L4 9.7V17h16V9.7Z",
     phone: "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1l-2.3 2.2Z",
     shield: "M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3Zm-1.2 14.2-3.5-3.5 1.4-1.4 2.1 2.1 4.9-4.9 1.4 1.4-6.3 6.3Z",
+    up: "M2 21h4V9H2v12Zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2Z",
+    down: "M22 3h-4v12h4V3ZM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1.1l1.1 1 6.6-6.6c.4-.4.6-.9.6-1.4V5a2 2 0 0 0-2-2H7c-.8 0-1.5.5-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2Z",
   };
 
   function icon(name, size = 20) {
@@ -265,6 +267,28 @@ a:hover { color: var(--accent-strong); }
 }
 .send:disabled { opacity: .55; cursor: default; }
 .foot { margin: 0; padding: 0 14px 10px; color: var(--muted); font-size: 11.5px; text-align: center; }
+.foot + .foot { margin-top: -6px; }
+
+.feedback { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; font-size: 12.5px; color: var(--muted); }
+.vote {
+  display: grid; place-items: center; width: 30px; height: 30px; padding: 0;
+  border: 1px solid var(--border); border-radius: 8px; background: var(--bg); color: var(--muted); cursor: pointer;
+}
+.vote:hover { border-color: var(--accent); color: var(--accent); }
+.vote[aria-pressed="true"] { border-color: var(--accent); background: var(--accent-soft); color: var(--accent); }
+.vote-note { margin: 0; }
+.more { display: flex; flex-direction: column; gap: 6px; width: 100%; margin: 2px 0 0; }
+.more[hidden] { display: none; }
+.more label { color: var(--text); font-weight: 600; }
+.more textarea {
+  min-height: 56px; padding: 7px 9px; resize: vertical;
+  border: 1.5px solid var(--border); border-radius: 10px; background: var(--bg); color: var(--text); font: inherit; font-size: 14px;
+}
+.more textarea:focus { outline: none; border-color: var(--accent); box-shadow: 0 0 0 3px var(--accent-soft); }
+.more button {
+  align-self: flex-end; padding: 5px 12px; border: 0; border-radius: 8px;
+  background: var(--fill); color: var(--fill-text); font-size: 13px; font-weight: 600; cursor: pointer;
+}
 
 @media (max-width: 480px) {
   .panel, .pqa[data-pos="left"] .panel {
@@ -316,6 +340,7 @@ a:hover { color: var(--accent-strong); }
     config: null,
     configFailed: false,
     lastQuestion: null,
+    votes: 0, // feedback boxes made, for their ids
   };
 
   const launcher = el(
@@ -357,6 +382,8 @@ a:hover { color: var(--accent-strong); }
     rel: "noopener",
     text: "privacy statement",
   });
+  // While the server keeps insights, one line says so (filled in from widget.json).
+  const noticeEl = el("p", { class: "foot notice", hidden: true });
   const panel = el(
     "section",
     {
@@ -396,6 +423,7 @@ a:hover { color: var(--accent-strong); }
       send,
     ),
     el("p", { class: "foot" }, "Answers come only from the ", policyLink, "."),
+    noticeEl,
   );
   subEl.id = "pqa-sub";
 
@@ -576,8 +604,66 @@ a:hover { color: var(--accent-strong); }
     else if (/^[\s.,;:!?"“”]*$/.test(text)) text = "Our privacy statement says:";
     parts.unshift(el("p", { class: "answer", text }));
     if (["fallback", "handoff"].includes(data.status)) parts.push(contactLinks(data.contact));
+    parts.push(feedbackControls(data.answer_id));
     add(botRow(isText(data.status) ? data.status : "answered", parts));
     chips(data.suggestions);
+  }
+
+  /** Thumbs up and down under an answer, and after a thumbs-down an optional "What were you
+   * looking for?" box (its text replaces the vote with one that carries it). Nothing when
+   * the server keeps no insights: then answers come without an answer_id. */
+  function feedbackControls(answerId) {
+    if (!isText(answerId)) return null;
+    const boxId = `pqa-more-${++state.votes}`;
+    const note = el("p", { class: "vote-note", role: "status" });
+    const send = (body) =>
+      fetch(url("api/v1/feedback"), {
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ answer_id: answerId, ...body }),
+      })
+        .then((response) => response.ok)
+        .catch(() => false);
+    const box = el("textarea", { id: boxId, maxlength: "500", rows: "2" });
+    const more = el(
+      "form",
+      {
+        class: "more",
+        hidden: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const comment = box.value.trim();
+          if (!comment) return;
+          const ok = await send({ helpful: false, comment });
+          note.textContent = ok ? "Thank you: this helps us improve the answers." : "That could not be sent.";
+          if (ok) more.hidden = true;
+        },
+      },
+      el("label", { for: boxId, text: "What were you looking for? (optional)" }),
+      box,
+      el("button", { type: "submit", text: "Send" }),
+    );
+    const vote = async (helpful) => {
+      up.setAttribute("aria-pressed", String(helpful));
+      down.setAttribute("aria-pressed", String(!helpful));
+      const ok = await send({ helpful });
+      note.textContent = ok ? "Thanks for your feedback." : "Your feedback could not be sent.";
+      more.hidden = helpful || !ok;
+      if (!more.hidden) box.focus();
+    };
+    const up = el(
+      "button",
+      { class: "vote", type: "button", "aria-label": "Helpful", "aria-pressed": "false", onclick: () => vote(true) },
+      icon("up", 16),
+    );
+    const down = el(
+      "button",
+      { class: "vote", type: "button", "aria-label": "Not helpful", "aria-pressed": "false", onclick: () => vote(false) },
+      icon("down", 16),
+    );
+    return el("div", { class: "feedback", role: "group", "aria-label": "Was this answer helpful?" }, up, down, note, more);
   }
 
   function showTyping() {
@@ -649,7 +735,7 @@ a:hover { color: var(--accent-strong); }
           mode: "cors",
           credentials: "omit",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ question }),
+          body: JSON.stringify({ question, channel: "widget" }),
           signal: controller.signal,
         });
       } catch (err) {
@@ -705,10 +791,20 @@ a:hover { color: var(--accent-strong); }
       if (isText(state.config.owner)) subEl.textContent = `Answers quote ${state.config.owner}'s privacy statement`;
       const most = state.config.max_question_chars;
       if (Number.isInteger(most) && most > 0) input.maxLength = most;
+      showNotice(state.config.privacy_notice);
     } catch (err) {
       state.configFailed = true;
     }
     if (state.open) greet();
+  }
+
+  function showNotice(notice) {
+    if (!notice || !isText(notice.text)) return;
+    const text = isText(notice.url)
+      ? el("a", { href: url(notice.url), target: "_blank", rel: "noopener", text: notice.text })
+      : notice.text;
+    noticeEl.replaceChildren(text);
+    noticeEl.hidden = false;
   }
 
   function mount() {

@@ -164,12 +164,14 @@ def test_keyboard_only_on_a_phone(new_page: NewPage, widget: type[Widget], sites
     expect(w.replies).to_have_count(3)
     expect(w.box).to_be_focused()
 
-    # The panel covers the phone's screen, so Tab goes round inside it.
-    for expected in ["Send question", "privacy statement", "Close chat"]:
+    # The panel covers the phone's screen, so Tab goes round inside it (the footer's last
+    # line says that questions are kept: insights are on).
+    kept = "Questions are kept without personal details to improve answers."
+    for expected in ["Send question", "privacy statement", kept, "Close chat"]:
         page.keyboard.press("Tab")
         assert w.focused() == expected
     page.keyboard.press("Shift+Tab")
-    assert w.focused() == "privacy statement"
+    assert w.focused() == kept
 
     page.keyboard.press("Escape")
     expect(w.dialog).to_be_hidden()
