@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from qa_service.app import create_app
 from qa_service.config import Settings
-from qa_service.engine import Engine
+from qa_service.engine import Engine, Tuning
 from qa_service.insights.report import cluster
 from tests.conftest import DATA
 from tests.polling import until
@@ -133,9 +134,10 @@ COURIER = [
 async def test_each_group_shows_the_clause_nearest_to_it(
     aiohttp_client: Any, database: str
 ) -> None:
-    """On a policy without curated intents, the courier questions fall back, and the report
-    points at the clause that would answer them."""
-    acme = Engine.from_settings(Settings(policy=DATA / "policies" / "acme_rockets.md"))
+    """The courier questions fall back (an engine that answers nothing by retrieval alone),
+    and the report points at the clause that would answer them."""
+    plain = Engine.from_settings(Settings(policy=DATA / "policies" / "acme_rockets.md"))
+    acme = Engine(plain.policy, plain.intents, tuning=replace(Tuning(), answer_at=1.0))
     settings = Settings(rate_limit=0, database=database, insights_flush=0.05, admin_token=TOKEN)
     client: Client = await aiohttp_client(create_app(settings, engine=acme))
     for question in COURIER:
