@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qa_service import language  # the module, not its names: it imports Answer from here
 from qa_service.config import DEFAULT_INTENTS, Settings
 from qa_service.corpus import Contact, Policy, load_policy
 from qa_service.engine.analysis import Analyzer, Query
@@ -141,6 +142,10 @@ class Engine:
         return self._answer(question)
 
     def _answer(self, question: str) -> Answer:
+        # A question in a language the policy is not written in is told so, in its language.
+        foreign = language.foreign_answer(question, self.policy, self.contact)
+        if foreign is not None:
+            return foreign
         a = self.assess(question)
         decision = decide(self.tuning, a.route, a.evidence)
         return self._composer.answer(decision, a.query, a.scores, a.cited)
