@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the accessibility tests, pinned by tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint types pytest screenshots bench clean
 
@@ -11,6 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $(AXE)
 
 run: $(STAMP)
 	$(BIN)/python run.py serve
@@ -22,7 +28,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy qa_service
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AXE)
 	$(BIN)/pytest
 
 test: lint types pytest
@@ -39,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts tests/browser/node_modules

@@ -92,6 +92,12 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "--rate-limit", type=int, help="API requests a minute per client (120, 0: off)"
     )
     parser.add_argument(
+        "--search-rate-limit",
+        type=int,
+        help="searches a minute per client, counted apart from --rate-limit: the agent "
+        "console searches as the agent types (300, 0: counted in --rate-limit)",
+    )
+    parser.add_argument(
         "--trusted-proxy",
         action="append",
         metavar="ADDR",
@@ -245,6 +251,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "contact_email": getattr(args, "contact_email", None),
         "contact_phone": getattr(args, "contact_phone", None),
         "rate_limit": getattr(args, "rate_limit", None),
+        "search_rate_limit": getattr(args, "search_rate_limit", None),
         "trusted_proxies": tuple(args.trusted_proxy)
         if getattr(args, "trusted_proxy", None)
         else None,
@@ -264,12 +271,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**options)
 
 
-def _ask(engine: Engine, question: str, as_json: bool) -> None:
+def _ask(engine: Engine, question: str, as_json: bool, base: str | None = None) -> None:
     from qa_service.serialise import answer_json
 
     answer = engine.answer(question)
     if as_json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        print(json.dumps(answer_json(answer, base=base), ensure_ascii=False, indent=2))
         return
     print(f"[{answer.status}, confidence {answer.confidence:.2f}]")
     print(textwrap.fill(answer.answer, 88))
@@ -283,12 +290,12 @@ def _ask(engine: Engine, question: str, as_json: bool) -> None:
             print(f"  - {s}")
 
 
-def _search(engine: Engine, terms: str, limit: int, as_json: bool) -> None:
+def _search(engine: Engine, terms: str, limit: int, as_json: bool, base: str | None = None) -> None:
     from qa_service.serialise import hits_json
 
     hits = engine.search(terms, limit)
     if as_json:
-        print(json.dumps(hits_json(terms, hits), ensure_ascii=False, indent=2))
+        print(json.dumps(hits_json(terms, hits, base), ensure_ascii=False, indent=2))
         return
     if not hits:
         print("No clause matches.")
@@ -508,8 +515,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     if args.command == "ask":
-        _ask(engine, args.question, args.json)
+        _ask(engine, args.question, args.json, settings.public_url)
     elif args.command == "search":
-        _search(engine, args.terms, args.limit, args.json)
+        _search(engine, args.terms, args.limit, args.json, settings.public_url)
     else:
         _serve(settings, engine, args.workers)

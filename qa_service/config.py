@@ -46,6 +46,9 @@ class Settings:
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
     # Hardening (see docs/security.md).
     rate_limit: int = 120  # API requests per minute per client; 0 turns limiting off
+    # Searches a minute per client, counted apart: the agent console searches as the agent
+    # types, which must never run into the visitors' limit above. 0: no separate budget.
+    search_rate_limit: int = 300
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses or networks
     log_questions: bool = False  # opt-in, and redacted even then
     admin_token: str | None = field(default=None, repr=False)  # enables POST /admin/reload
@@ -80,6 +83,10 @@ class Settings:
                 raise ValueError(f"{name.replace('_', ' ')} must be more than 0 seconds")
         if self.max_connections is not None and self.max_connections < 1:
             raise ValueError(f"max connections must be 1 or more, got {self.max_connections}")
+        if self.search_rate_limit < 0:
+            raise ValueError(
+                f"search rate limit must be 0 (off) or more, got {self.search_rate_limit}"
+            )
         if self.public_url is not None:
             parts = urlsplit(self.public_url)
             if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
@@ -142,6 +149,8 @@ def _hardening_env(env: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "POLICY_QA_RATE_LIMIT" in env:
         values["rate_limit"] = _int(env, "POLICY_QA_RATE_LIMIT")
+    if "POLICY_QA_SEARCH_RATE_LIMIT" in env:
+        values["search_rate_limit"] = _int(env, "POLICY_QA_SEARCH_RATE_LIMIT")
     if "POLICY_QA_TRUSTED_PROXIES" in env:
         values["trusted_proxies"] = tuple(
             p.strip() for p in env["POLICY_QA_TRUSTED_PROXIES"].split(",") if p.strip()

@@ -29,24 +29,37 @@ async def ask(request: web.Request) -> web.Response:
     answer_id = (
         recorder.asked(answer, body.question, body.channel, engine.policy) if recorder else None
     )
-    return json_reply(answer_json(answer, answer_id))
+    return json_reply(answer_json(answer, answer_id, settings.public_url))
 
 
 async def search(request: web.Request) -> web.Response:
-    params = validation.search_params(request, request.app[SETTINGS])
+    settings = request.app[SETTINGS]
+    params = validation.search_params(request, settings)
     engine = request.app[ENGINE].engine
-    hits = await request.app[OFFLOAD].run(
+    offload = request.app[OFFLOAD]
+    hits = await offload.run(
         lambda q: engine.search(q, params.limit, prefix=params.prefix), params.query
     )
-    return json_reply(hits_json(params.query, hits))
+    found = hits_json(params.query, hits, settings.public_url)
+    if params.answer:  # the console's one request when the agent pauses: clauses and answer
+        answer = await offload.run(engine.answer, params.query)
+        recorder = request.app.get(RECORDER)  # recorded like an asked question
+        answer_id = (
+            recorder.asked(answer, params.query, params.channel, engine.policy)
+            if recorder
+            else None
+        )
+        found["answer"] = answer_json(answer, answer_id, settings.public_url)
+    return json_reply(found)
 
 
 async def clauses(request: web.Request) -> web.Response:
     engine = request.app[ENGINE].engine
+    base = request.app[SETTINGS].public_url
     return json_reply(
         {
             "policy": policy_json(engine.policy, engine.contact),
-            "clauses": [clause_json(c) for c in engine.policy.clauses],
+            "clauses": [clause_json(c, base) for c in engine.policy.clauses],
         }
     )
 
@@ -55,7 +68,7 @@ async def clause(request: web.Request) -> web.Response:
     found = request.app[ENGINE].engine.policy.clause(request.match_info["clause_id"])
     if found is None:
         raise Problem(404, "No clause has this id.", title="Clause not found")
-    return json_reply(clause_json(found))
+    return json_reply(clause_json(found, request.app[SETTINGS].public_url))
 
 
 async def healthz(request: web.Request) -> web.Response:

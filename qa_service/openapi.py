@@ -45,7 +45,14 @@ _SCHEMAS: dict[str, Any] = {
             "position": {"type": "integer", "minimum": 1},
             "paragraph": {"type": "integer", "minimum": 1},
             "sentence": {"type": "integer", "minimum": 1},
-            "url": {"type": "string"},
+            "url": {
+                "type": "string",
+                "description": "The clause on the policy page: absolute under the configured "
+                "public URL (--public-url, POLICY_QA_PUBLIC_URL), such as "
+                "https://privacy.example.com/policy#clause-id; without one, relative to the "
+                "service (/policy#clause-id), as the service never guesses its own address "
+                "from a request.",
+            },
         },
     },
     "Citation": {
@@ -93,6 +100,13 @@ _SCHEMAS: dict[str, Any] = {
                 "type": ["string", "null"],
                 "description": "An opaque, random id naming this answer for "
                 "POST /api/v1/feedback; null when insights are off.",
+            },
+            "language": {
+                "type": ["string", "null"],
+                "pattern": "^[a-z]{2,3}$",
+                "description": "When the question is in a language the policy is not "
+                "written in (ISO 639-1, such as 'fr'): the answer says so in that language "
+                "and gives the contacts, with status 'fallback'. null otherwise.",
             },
         },
     },
@@ -260,6 +274,10 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["query", "results"],
         "properties": {
             "query": {"type": "string"},
+            "answer": {
+                "$ref": "#/components/schemas/Answer",
+                "description": "With answer=true: what /api/v1/ask answers to the query.",
+            },
             "results": {
                 "type": "array",
                 "items": {
@@ -313,6 +331,56 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "policy": {"$ref": "#/components/schemas/Policy"},
             "clauses": {"type": "array", "items": {"$ref": "#/components/schemas/Clause"}},
+        },
+    },
+    "WidgetConfig": {
+        "type": "object",
+        "required": [
+            "title",
+            "owner",
+            "greeting",
+            "suggestions",
+            "contact",
+            "policy_url",
+            "max_question_chars",
+            "embedding",
+            "privacy_notice",
+        ],
+        "properties": {
+            "title": {"type": "string"},
+            "owner": {"type": "string"},
+            "greeting": {"type": "string"},
+            "suggestions": {"type": "array", "items": {"type": "string"}},
+            "contact": {"$ref": "#/components/schemas/Contact"},
+            "policy_url": {"type": "string"},
+            "max_question_chars": {"type": "integer", "minimum": 1},
+            "privacy_notice": {
+                "description": "The footer line while insights are on; null when off.",
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["text", "url"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "url": {"type": ["string", "null"]},
+                        },
+                    },
+                ],
+            },
+            "embedding": {
+                "type": "object",
+                "description": "Whether the page asking (its Origin) may use the API.",
+                "required": ["allowed", "help"],
+                "properties": {
+                    "allowed": {"type": "boolean"},
+                    "help": {
+                        "type": ["string", "null"],
+                        "description": "When not allowed: the setting the site's owner must "
+                        "change, for the browser's console.",
+                    },
+                },
+            },
         },
     },
     "Health": {
@@ -399,7 +467,7 @@ def _hardened(paths: dict[str, Any]) -> dict[str, Any]:
     for path, operations in paths.items():
         for operation in operations.values():
             responses = operation["responses"]
-            if path != "/healthz":
+            if path.startswith(("/api/", "/admin/")):  # what the rate limit counts
                 responses.setdefault("429", _problem("Too many requests; see Retry-After."))
             responses.setdefault("503", _problem("The service is restarting; see Retry-After."))
     return paths
@@ -471,6 +539,23 @@ def spec() -> dict[str, Any]:
                             "description": "Read the query's last word as unfinished, so "
                             "that 'coo' finds cookies: for searching as someone types.",
                             "schema": {"type": "boolean", "default": False},
+                        },
+                        {
+                            "name": "answer",
+                            "in": "query",
+                            "required": False,
+                            "description": "Also answer the query as /api/v1/ask would, in "
+                            "the same reply: the agent console's one request when the agent "
+                            "stops typing.",
+                            "schema": {"type": "boolean", "default": False},
+                        },
+                        {
+                            "name": "channel",
+                            "in": "query",
+                            "required": False,
+                            "description": "Who asks, as in /api/v1/ask: counted in the "
+                            "insights with answer=true.",
+                            "schema": {"type": "string", "enum": list(CHANNELS), "default": "api"},
                         },
                     ],
                     "responses": {
@@ -571,6 +656,15 @@ def spec() -> dict[str, Any]:
                         "401": _problem("The bearer token is missing or wrong."),
                         "422": _problem("The new files failed to load; the old ones still serve."),
                     },
+                }
+            },
+            "/widget.json": {
+                "get": {
+                    "operationId": "widgetConfig",
+                    "summary": "What the chat widget needs before the first question",
+                    "description": "Readable from any origin; `embedding` says whether the "
+                    "page asking may use the API (see --cors-origin).",
+                    "responses": {"200": _ok("WidgetConfig", "The widget's settings.")},
                 }
             },
             "/healthz": {

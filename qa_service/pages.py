@@ -15,11 +15,12 @@ from typing import Any
 
 from aiohttp import web
 
+from qa_service import cors
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.engine import Engine
 from qa_service.errors import Problem
 from qa_service.insights.service import widget_notice
-from qa_service.serialise import contact_json, json_reply
+from qa_service.serialise import contact_json, json_reply, policy_url
 from qa_service.state import ENGINE, SETTINGS
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -185,7 +186,12 @@ def render_demo(engine: Engine, origin: str) -> str:
         '{ position: "left", title: "Privacy questions", open: true };\n</script>\n' + embed
     )
     tries = [*starter_questions(engine, 2), "How long do you keep my data?", "What's the weather?"]
-    try_items = "".join(f"<li>{_e(q)}</li>" for q in dict.fromkeys(tries))
+    # The widget asks any question marked data-policy-qa-ask when it is clicked.
+    try_items = "".join(
+        f'<li><button type="button" class="try-question" data-policy-qa-ask="{_e(q)}">'
+        f"{_e(q)}</button></li>"
+        for q in dict.fromkeys(tries)
+    )
     body = f"""{_site_header(policy, "/")}
 <main class="demo" id="main">
   <section class="hero">
@@ -204,9 +210,9 @@ def render_demo(engine: Engine, origin: str) -> str:
     <article class="card">
       <h2>Embed it</h2>
       <p>One tag, anywhere in your page:</p>
-      <pre><code>{_e(embed)}</code></pre>
+      <pre class="snippet"><code>{_e(embed)}</code></pre>
       <p>Optionally, settings first (position, title, open on load):</p>
-      <pre><code>{_e(settings)}</code></pre>
+      <pre class="snippet"><code>{_e(settings)}</code></pre>
       <p class="small">Your site's origin must be allowed: <code>--cors-origin
       https://www.example.com</code>.</p>
     </article>
@@ -239,9 +245,15 @@ def render_agent(engine: Engine) -> str:
     <p id="keys" class="keys"><kbd>↑</kbd> <kbd>↓</kbd> move · <kbd>Enter</kbd> copy reply ·
     <kbd>Esc</kbd> clear · <kbd>/</kbd> search</p>
   </form>
-  <p id="status" class="status" role="status" aria-live="polite"></p>
+  <div class="status-bar">
+    <p id="status" class="status" role="status" aria-live="polite"></p>
+    <a id="open-clause" class="open-clause" target="_blank" rel="noopener" hidden><span>Open
+    the clause in the policy</span><span class="visually-hidden"> (opens in a new tab)</span><span
+    aria-hidden="true"> ↗</span></a>
+  </div>
+  <p id="hint" class="empty" hidden></p>
   <div id="results" class="results" role="listbox" aria-label="Answer and matching clauses"
-    tabindex="-1"></div>
+    tabindex="-1" hidden></div>
   <p id="toast" class="toast" role="status" aria-live="polite" hidden></p>
 </main>"""
     return _page(
@@ -252,7 +264,9 @@ def render_agent(engine: Engine) -> str:
     )
 
 
-def widget_config(engine: Engine, max_question_chars: int) -> dict[str, Any]:
+def widget_config(
+    engine: Engine, max_question_chars: int, base: str | None = None
+) -> dict[str, Any]:
     """What the widget needs before the first question: names, greeting, first chips."""
     return {
         "title": engine.policy.title,
@@ -260,8 +274,16 @@ def widget_config(engine: Engine, max_question_chars: int) -> dict[str, Any]:
         "greeting": greeting(engine.policy),
         "suggestions": starter_questions(engine),
         "contact": contact_json(engine.contact),
-        "policy_url": "/policy",
+        "policy_url": policy_url(base),
         "max_question_chars": max_question_chars,
+    }
+
+
+def embedding(origin: str | None, allowed: bool, listed: tuple[str, ...]) -> dict[str, Any]:
+    """Whether the page asking may use the API, and if not, what its owner must change."""
+    return {
+        "allowed": allowed,
+        "help": None if allowed or origin is None else cors.refusal(origin, listed),
     }
 
 
@@ -302,8 +324,16 @@ async def widget_js(request: web.Request) -> web.FileResponse:
 
 
 async def widget_json(request: web.Request) -> web.Response:
-    config = widget_config(request.app[ENGINE].engine, request.app[SETTINGS].max_question_chars)
-    config["privacy_notice"] = widget_notice(request.app[SETTINGS])  # null: insights are off
+    settings = request.app[SETTINGS]
+    config = widget_config(
+        request.app[ENGINE].engine, settings.max_question_chars, settings.public_url
+    )
+    # The service's own pages may always use it: their GETs carry no Origin, and the browser
+    # says the rest are same-origin.
+    origin = request.headers.get("Origin")
+    allowed = origin is None or cors.same_origin(request) or cors.origin_allowed(origin, settings)
+    config["embedding"] = embedding(origin, allowed, settings.cors_origins)
+    config["privacy_notice"] = widget_notice(settings)  # null: insights are off
     return json_reply(config, headers={"Cache-Control": "public, max-age=60"})
 
 

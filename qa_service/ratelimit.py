@@ -1,7 +1,8 @@
 """Per-client rate limiting: a token bucket per client address, answered with 429 when empty.
 
 Headers follow the IETF draft httpapi-ratelimit-headers: `RateLimit-Policy: "default";q=60;w=60`
-and `RateLimit: "default";r=<left>;t=<seconds until full>`, plus `Retry-After` on 429.
+and `RateLimit: "default";r=<left>;t=<seconds until full>`, plus `Retry-After` on 429. Searches
+have a budget of their own ("search"), sized for an agent searching as they type.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ WINDOW = 60.0  # seconds: the limit is N requests per minute
 # pages, the widget's assets and health probes are cheap, and a visitor browsing a site that
 # embeds the widget must not use up their budget.
 LIMITED = ("/api/", "/admin/", "/insights/login")
+SEARCH = "/api/v1/search"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -54,11 +56,13 @@ class Limiter:
         self,
         limit: int,
         *,
+        name: str = "default",
         trusted: tuple[Network, ...] = (),
         max_clients: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = limit
+        self.name = name
         self.trusted = trusted
         self.rate = limit / WINDOW  # tokens per second
         self.max_clients = max_clients
@@ -68,7 +72,7 @@ class Limiter:
 
     @property
     def policy(self) -> str:
-        return f'"default";q={self.limit};w={int(WINDOW)}'
+        return f'"{self.name}";q={self.limit};w={int(WINDOW)}'
 
     def hit(self, client: str) -> Decision:
         now = self.clock()
@@ -156,14 +160,18 @@ def bucket_key(address: str) -> str:
 
 
 LIMITER = web.AppKey("limiter", Limiter)
+SEARCH_LIMITER = web.AppKey("search_limiter", Limiter)
 
 
 def setup(app: web.Application, settings: Settings) -> None:
-    """Stores a limiter in the app, unless the limit is 0 (off, for benchmarks)."""
+    """Stores the limiters in the app, unless the limit is 0 (off, for benchmarks)."""
     if settings.rate_limit > 0:
-        app[LIMITER] = Limiter(
-            settings.rate_limit, trusted=parse_networks(settings.trusted_proxies)
-        )
+        trusted = parse_networks(settings.trusted_proxies)
+        app[LIMITER] = Limiter(settings.rate_limit, trusted=trusted)
+        if settings.search_rate_limit > 0:
+            app[SEARCH_LIMITER] = Limiter(
+                settings.search_rate_limit, name="search", trusted=trusted
+            )
 
 
 @web.middleware
@@ -173,12 +181,14 @@ async def middleware(
     limiter = request.app[LIMITER]  # the app has this middleware only when it has a limiter
     if not request.path.startswith(LIMITED):
         return await handler(request)
+    if request.path == SEARCH:
+        limiter = request.app.get(SEARCH_LIMITER, limiter)
     forwarded = request.headers.getall("X-Forwarded-For", ())
     client = client_address(request.remote, forwarded, limiter.trusted)
     decision = limiter.hit(bucket_key(client))
     headers = {
         "RateLimit-Policy": limiter.policy,
-        "RateLimit": f'"default";r={decision.remaining};t={decision.reset}',
+        "RateLimit": f'"{limiter.name}";r={decision.remaining};t={decision.reset}',
     }
     if not decision.allowed:
         headers["Retry-After"] = str(decision.retry_after)

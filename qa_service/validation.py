@@ -140,10 +140,20 @@ class SearchParams:
     query: str
     limit: int
     prefix: bool
+    answer: bool  # also what the widget would answer to the query, in the same reply
+    channel: Channel  # who asks, for the insights, when `answer` is asked for
+
+
+def _flag(request: web.Request, name: str) -> bool:
+    raw = request.query.get(name, "false").lower()
+    if raw not in {"true", "false", "1", "0"}:
+        raise Problem(422, f"'{name}' must be true or false.")
+    return raw in {"true", "1"}
 
 
 def search_params(request: web.Request, settings: Settings) -> SearchParams:
-    """`q`, `limit` and `prefix` of a search request, or a Problem saying what is wrong."""
+    """`q`, `limit`, `prefix`, `answer` and `channel` of a search request, or a Problem saying
+    what is wrong."""
     query = request.query.get("q", "")
     if blank(query):
         raise Problem(422, "The query parameter 'q' is required and must not be empty.")
@@ -156,7 +166,7 @@ def search_params(request: web.Request, settings: Settings) -> SearchParams:
     limit = int(raw_limit) if len(raw_limit) <= 10 else 0  # no 4000-digit int() on request
     if not 1 <= limit <= settings.max_search_limit:
         raise Problem(422, f"'limit' must be between 1 and {settings.max_search_limit}.")
-    raw_prefix = request.query.get("prefix", "false").lower()
-    if raw_prefix not in {"true", "false", "1", "0"}:
-        raise Problem(422, "'prefix' must be true or false.")
-    return SearchParams(query, limit, raw_prefix in {"true", "1"})
+    channel = request.query.get("channel", "api")
+    if channel not in CHANNELS:
+        raise Problem(422, f"'channel' must be one of {', '.join(CHANNELS)}.")
+    return SearchParams(query, limit, _flag(request, "prefix"), _flag(request, "answer"), channel)

@@ -165,3 +165,51 @@ def test_option_beats_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _settings(build_parser().parse_args(["serve"])).cors_origins == ("https://env.example",)
     args = build_parser().parse_args(["serve", "--cors-origin", "https://cli.example"])
     assert _settings(args).cors_origins == ("https://cli.example",)
+
+
+async def test_a_refused_origin_is_explained_in_the_log_once(
+    client: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = await client("http://localhost:8080")
+    stranger = "http://127.0.0.1:8080"
+    with caplog.at_level("WARNING", logger="qa_service"):
+        for _ in range(3):
+            await api.get("/widget.json", headers={"Origin": stranger})
+            await api.options("/api/v1/ask", headers=preflight(stranger))
+            await api.post("/api/v1/ask", json={"question": "hi"}, headers={"Origin": stranger})
+        await api.get("/widget.json", headers={"Origin": OTHER})
+    said = [r.getMessage() for r in caplog.records if "may not use" in r.getMessage()]
+    assert len(said) == 2  # once per origin
+    first = said[0]
+    assert f"--cors-origin {stranger}" in first
+    assert f"POLICY_QA_CORS_ORIGINS={stranger}" in first
+    assert "http://localhost:8080 is allowed, but this page was opened as" in first
+    assert "Allowed now: http://localhost:8080" in first
+
+
+async def test_widget_settings_say_whether_the_page_may_use_the_api(client: Make) -> None:
+    api = await client(ALLOWED)
+    refused = await api.get("/widget.json", headers={"Origin": OTHER})
+    assert refused.headers["Access-Control-Allow-Origin"] == OTHER  # readable, to say so
+    embedding = (await refused.json())["embedding"]
+    assert embedding["allowed"] is False
+    assert f"--cors-origin {OTHER}" in embedding["help"]
+    assert "localhost" in embedding["help"] and "127.0.0.1" in embedding["help"]
+    assert ALLOWED not in embedding["help"]  # the allow-list is for the server's log only
+    allowed = await (await api.get("/widget.json", headers={"Origin": ALLOWED})).json()
+    assert allowed["embedding"] == {"allowed": True, "help": None}
+    own = await (await api.get("/widget.json")).json()
+    assert own["embedding"]["allowed"] is True
+    # The API itself stays closed to the refused origin.
+    answer = await api.post("/api/v1/ask", json={"question": "hi"}, headers={"Origin": OTHER})
+    assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+async def test_a_garbled_origin_is_not_repeated(
+    client: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = await client(ALLOWED)
+    with caplog.at_level("WARNING", logger="qa_service"):
+        response = await api.get("/widget.json", headers={"Origin": "https://x.example/<b>"})
+    assert "<b>" not in (await response.json())["embedding"]["help"]
+    assert all("<b>" not in r.getMessage() for r in caplog.records)

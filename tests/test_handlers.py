@@ -198,3 +198,56 @@ async def test_a_failing_question_fails_alone_as_a_problem(
     assert bodies[1]["title"] == "Internal Server Error"
     assert "engine failed" not in str(bodies[1])
     assert [bodies[0]["status"], bodies[2]["status"]] == ["answered", "smalltalk"]
+
+
+async def test_citation_urls_are_absolute_under_the_public_url(
+    aiohttp_client: Any, engine: Engine
+) -> None:
+    settings = Settings(rate_limit=0, public_url="https://privacy.example.com/")
+    client = await aiohttp_client(create_app(settings, engine=engine))
+    body = await (
+        await client.post("/api/v1/ask", json={"question": "Do you sell my email?"})
+    ).json()
+    citation = body["citations"][0]
+    assert citation["url"] == f"https://privacy.example.com/policy#{citation['clause_id']}"
+    hits = await (await client.get("/api/v1/search", params={"q": "cookies"})).json()
+    assert hits["results"][0]["url"].startswith("https://privacy.example.com/policy#")
+    listing = await (await client.get("/api/v1/clauses")).json()
+    assert all(c["url"].startswith("https://privacy.example.com/") for c in listing["clauses"])
+    config = await (await client.get("/widget.json")).json()
+    assert config["policy_url"] == "https://privacy.example.com/policy"
+
+
+async def test_without_a_public_url_links_stay_relative_whatever_the_host(
+    client: Client,
+) -> None:
+    """The service never builds its own address from the request's Host header."""
+    resp = await client.post(
+        "/api/v1/ask",
+        json={"question": "Do you sell my email?"},
+        headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+    )
+    citation = (await resp.json())["citations"][0]
+    assert citation["url"] == f"/policy#{citation['clause_id']}"
+
+
+async def test_a_question_in_another_language_says_so_in_it(client: Client) -> None:
+    resp = await client.post("/api/v1/ask", json={"question": "¿Venden mi correo electrónico?"})
+    body = await resp.json()
+    assert body["status"] == "fallback"
+    assert body["language"] == "es"
+    assert "inglés" in body["answer"] and "customerservice@paloalto.com" in body["answer"]
+    english = await (await client.post("/api/v1/ask", json={"question": "cookies?"})).json()
+    assert english["language"] is None
+
+
+async def test_search_can_bring_the_answer_in_the_same_reply(client: Client) -> None:
+    params = {"q": "Do you sell my email address?", "limit": "3", "answer": "true"}
+    body = await (await client.get("/api/v1/search", params=params)).json()
+    assert len(body["results"]) == 3
+    assert body["answer"]["status"] == "answered"
+    assert "not selling" in body["answer"]["answer"]
+    plain = await (await client.get("/api/v1/search", params={"q": "cookies"})).json()
+    assert "answer" not in plain
+    bad = await client.get("/api/v1/search", params={"q": "cookies", "answer": "maybe"})
+    assert bad.status == 422

@@ -88,6 +88,31 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "application/problem+json",
     ),
     ("/healthz", "get", "/healthz", {}, 200, "application/json"),
+    ("/widget.json", "get", "/widget.json", {}, 200, "application/json"),
+    (
+        "/widget.json",
+        "get",
+        "/widget.json",
+        {"headers": {"Origin": "https://not-allowed.example"}},
+        200,
+        "application/json",
+    ),
+    (
+        "/api/v1/ask",
+        "post",
+        "/api/v1/ask",
+        {"json": {"question": "Vendez-vous mon adresse e-mail ?"}},
+        200,
+        "application/json",
+    ),
+    (
+        "/api/v1/search",
+        "get",
+        "/api/v1/search?q=sell%20my%20email&answer=true",
+        {},
+        200,
+        "application/json",
+    ),
 ]
 
 
@@ -135,7 +160,8 @@ async def test_spec_is_openapi_3_1_and_describes_every_route(full_client: Client
         for r in full_client.app.router.routes()
         if r.resource is not None and r.method != "HEAD"
     }
-    assert {"/api/v1/ask", "/api/v1/search", "/api/v1/clauses", "/healthz"} <= set(spec["paths"])
+    documented = {"/api/v1/ask", "/api/v1/search", "/api/v1/clauses", "/healthz", "/widget.json"}
+    assert documented <= set(spec["paths"])
     assert set(spec["paths"]) <= routes
 
 

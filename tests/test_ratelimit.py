@@ -167,3 +167,40 @@ async def test_zero_turns_limiting_off(
         assert response.status == 200
     response = await client.get("/api/v1/clauses")
     assert "RateLimit" not in response.headers
+
+
+async def test_searches_have_a_budget_of_their_own(
+    aiohttp_client: Callable[..., Any], make_app: Callable[..., web.Application]
+) -> None:
+    """An agent searching as they type never uses up what a visitor's questions may use,
+    nor the other way round."""
+    client = await aiohttp_client(make_app(rate_limit=2, search_rate_limit=5))
+    for remaining in (4, 3, 2, 1, 0):
+        response = await client.get("/api/v1/search?q=cookies")
+        assert response.status == 200
+        assert response.headers["RateLimit-Policy"] == '"search";q=5;w=60'
+        assert response.headers["RateLimit"].startswith(f'"search";r={remaining};t=')
+    assert (await client.get("/api/v1/search?q=cookies")).status == 429
+    for _ in range(2):  # the visitors' budget is untouched, and as tight as it was
+        response = await client.post("/api/v1/ask", json={"question": "do you sell my email?"})
+        assert response.status == 200
+        assert response.headers["RateLimit-Policy"] == '"default";q=2;w=60'
+    assert (await client.post("/api/v1/ask", json={"question": "cookies?"})).status == 429
+
+
+async def test_search_budget_zero_counts_searches_with_the_rest(
+    aiohttp_client: Callable[..., Any], make_app: Callable[..., web.Application]
+) -> None:
+    client = await aiohttp_client(make_app(rate_limit=2, search_rate_limit=0))
+    assert (await client.get("/api/v1/search?q=cookies")).status == 200
+    assert (await client.get("/api/v1/clauses")).status == 200
+    response = await client.get("/api/v1/search?q=cookies")
+    assert response.status == 429
+    assert response.headers["RateLimit-Policy"] == '"default";q=2;w=60'
+
+
+def test_search_budget_from_env_and_default() -> None:
+    assert Settings().search_rate_limit == 300  # 5 a second, for a minute on end
+    assert Settings.from_env({"POLICY_QA_SEARCH_RATE_LIMIT": "50"}).search_rate_limit == 50
+    with pytest.raises(ValueError):
+        Settings(search_rate_limit=-1)

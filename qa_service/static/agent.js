@@ -3,6 +3,11 @@
  * Keyboard: the search box keeps focus; Up and Down move through the answer and the clauses,
  * Enter copies the selected one as a ready-to-paste reply, Escape clears, "/" comes back here.
  * All text from the server goes into the DOM as text nodes.
+ *
+ * Requests: while the agent types, a search at most every MIN_GAP_MS; when typing pauses, one
+ * request brings the clauses and the widget's answer together. Searches have their own rate
+ * limit on the server (--search-rate-limit), sized so that typing never reaches it. After any
+ * failed request the results are marked out of date and nothing is copied from them.
  */
 (() => {
   "use strict";
@@ -11,16 +16,25 @@
   const form = document.getElementById("search-form");
   const results = document.getElementById("results");
   const status = document.getElementById("status");
+  const hint = document.getElementById("hint");
+  const openLink = document.getElementById("open-clause");
   const toast = document.getElementById("toast");
-  const DEBOUNCE_MS = 120;
+  const DEBOUNCE_MS = 150; // a gap this long between keys searches what is typed so far
+  const MIN_GAP_MS = 300; // and never more often than this, however fast the agent types
+  const ANSWER_PAUSE_MS = 600; // a pause this long also brings the widget's answer
+  const MIN_LETTERS = 2; // one letter matches everything and nothing
   const LIMIT = 8;
 
-  let items = []; // { node, reply }
+  let items = []; // { node, reply, key, url, link }
   let selected = -1;
-  let timer = null;
-  let seq = 0;
+  let chosen = false; // the agent moved the selection since typing: the answer must not move it
+  let shown = null; // { query, answered }: what the results on screen are for
+  let stale = false; // the last request failed, so what is on screen is out of date
+  let inflight = null; // { query, withAnswer, promise }
   let controller = null;
-  let pending = null; // the promise of the search in flight
+  let searchTimer = null;
+  let answerTimer = null;
+  let lastSent = 0;
   let toastTimer = null;
 
   input.setAttribute("role", "combobox");
@@ -46,6 +60,8 @@
 
   const isText = (value) => typeof value === "string" && value.trim() !== "";
   const clauseUrl = (id) => new URL(`/policy#${encodeURIComponent(id)}`, location.href).href;
+  const enough = (query) => (query.match(/[\p{L}\p{N}]/gu) || []).length >= MIN_LETTERS;
+  const wanted = () => input.value.trim();
   const STATUS_LABEL = {
     answered: "Answered",
     fallback: "Fallback",
@@ -90,13 +106,33 @@
     );
   }
 
+  function citedClauses(answer) {
+    return (Array.isArray(answer.citations) ? answer.citations : []).filter(
+      (c) => c && isText(c.clause_id) && isText(c.text),
+    );
+  }
+
+  /** What the answer says besides the clauses it quotes ("No."): those are shown as quotes. */
+  function ownWords(answer) {
+    let text = String(answer.answer);
+    for (const c of citedClauses(answer)) text = text.split(c.text).join(" ");
+    text = text.replace(/\s+/g, " ").trim();
+    return /^[\s.,;:!?"“”]*$/.test(text) ? "" : text;
+  }
+
   // --- replies --------------------------------------------------------------------------------
 
+  /** The answer as the agent pastes it: each clause once, quoted only if the answer does not
+   * already say it, and its link. */
   function answerReply(answer) {
     const lines = [answer.answer];
-    for (const c of answer.citations || []) {
-      if (!c || !isText(c.clause_id) || !isText(c.text)) continue;
-      lines.push("", `From our privacy statement (clause ${c.position}): “${c.text}”`, clauseUrl(c.clause_id));
+    for (const c of citedClauses(answer)) {
+      const link = clauseUrl(c.clause_id);
+      if (answer.answer.includes(c.text)) {
+        lines.push("", `Clause ${c.position} of our privacy statement: ${link}`);
+      } else {
+        lines.push("", `From our privacy statement (clause ${c.position}): “${c.text}”`, link);
+      }
     }
     return lines.join("\n");
   }
@@ -107,7 +143,10 @@
 
   // --- rendering ------------------------------------------------------------------------------
 
-  function option(index, reply, children) {
+  // Options hold no link (an option is one control): the selected one's link is beside the
+  // list, in #open-clause.
+  function option(entry, children) {
+    const index = items.length;
     const node = el(
       "div",
       {
@@ -115,74 +154,75 @@
         role: "option",
         id: `option-${index}`,
         "aria-selected": "false",
-        onclick: (event) => {
-          if (event.target.closest("a")) return; // the link opens the policy, it doesn't copy
+        onclick: () => {
+          chosen = true;
           select(index);
+          input.focus({ preventScroll: true }); // the keys keep working after a click
           copy(index);
         },
       },
       children,
     );
-    items.push({ node, reply });
+    items.push({ node, ...entry });
     return node;
   }
 
-  function foot(link, label) {
+  function foot(text) {
     return el(
       "div",
       { class: "item-foot" },
-      link,
-      el("span", { class: "copy", "aria-hidden": "true", text: label }),
+      el("span", { class: "where", text }),
+      el("span", { class: "copy", "aria-hidden": "true", text: "Copy reply" }),
     );
   }
 
   function answerOption(answer) {
-    const cites = (answer.citations || []).filter((c) => c && isText(c.clause_id) && isText(c.text));
+    const cites = citedClauses(answer);
     const statusName = isText(answer.status) ? answer.status : "answered";
-    const link = cites.length
-      ? el("a", {
-          href: clauseUrl(cites[0].clause_id),
-          target: "_blank",
-          rel: "noopener",
-          tabindex: "-1",
-          text: `Clause ${cites[0].position} in the policy ↗`,
-        })
-      : el("span", { class: "small", text: "No clause cited" });
-    return option(items.length, answerReply(answer), [
-      el(
-        "div",
-        { class: "item-head" },
-        el("span", { class: `badge ${statusName}`, text: STATUS_LABEL[statusName] || statusName }),
-        el("span", { class: "grow", text: "What the chat widget answers" }),
-        scoreView("confidence", answer.confidence),
-      ),
-      el("p", { class: "item-text", text: answer.answer }),
-      cites.map((c) => el("blockquote", { class: "item-quote", text: c.text })),
-      foot(link, "Copy reply"),
-    ]);
+    const said = ownWords(answer) || (cites.length ? "" : String(answer.answer));
+    const first = cites[0];
+    return option(
+      {
+        reply: answerReply(answer),
+        key: "answer",
+        url: first ? clauseUrl(first.clause_id) : null,
+        link: first ? `Open clause ${first.position} in the policy` : null,
+      },
+      [
+        el(
+          "div",
+          { class: "item-head" },
+          el("span", { class: `badge ${statusName}`, text: STATUS_LABEL[statusName] || statusName }),
+          el("span", { class: "grow", text: "What the chat widget answers" }),
+          scoreView("confidence", answer.confidence),
+        ),
+        said ? el("p", { class: "item-text", text: said }) : null,
+        cites.map((c) => el("blockquote", { class: "item-quote", text: c.text })),
+        foot(first ? `Cites clause ${first.position}` : "No clause cited"),
+      ],
+    );
   }
 
   function clauseOption(hit, best) {
-    return option(items.length, clauseReply(hit), [
-      el(
-        "div",
-        { class: "item-head" },
-        el("span", { class: "badge", text: `Clause ${hit.position}` }),
-        el("span", { class: "grow", text: hit.section || "" }),
-        scoreView("score", hit.score, best),
-      ),
-      el("p", { class: "item-text" }, highlighted(hit.text, hit.matched)),
-      foot(
-        el("a", {
-          href: clauseUrl(hit.clause_id),
-          target: "_blank",
-          rel: "noopener",
-          tabindex: "-1",
-          text: clauseUrl(hit.clause_id),
-        }),
-        "Copy reply",
-      ),
-    ]);
+    return option(
+      {
+        reply: clauseReply(hit),
+        key: hit.clause_id,
+        url: clauseUrl(hit.clause_id),
+        link: `Open clause ${hit.position} in the policy`,
+      },
+      [
+        el(
+          "div",
+          { class: "item-head" },
+          el("span", { class: "badge", text: `Clause ${hit.position}` }),
+          el("span", { class: "grow", text: hit.section || "" }),
+          scoreView("score", hit.score, best),
+        ),
+        el("p", { class: "item-text" }, highlighted(hit.text, hit.matched)),
+        foot(clauseUrl(hit.clause_id)),
+      ],
+    );
   }
 
   function group(id, label, options) {
@@ -194,56 +234,87 @@
     );
   }
 
-  function render(query, search, answer) {
+  /** A line under the results; a framed box when there are none. */
+  function setHint(text) {
+    hint.textContent = text;
+    hint.hidden = !text;
+    hint.className = items.length ? "hint" : "empty";
+  }
+
+  function render(query, found, withAnswer) {
+    const same = chosen && shown && shown.query === query && items[selected];
+    const keepKey = same ? items[selected].key : null;
     items = [];
     selected = -1;
-    const hits = search && Array.isArray(search.results) ? search.results : [];
+    const hits = found && Array.isArray(found.results) ? found.results : [];
     const valid = hits.filter((h) => h && isText(h.clause_id) && isText(h.text));
-    const hasAnswer = answer && isText(answer.answer);
+    const answer = withAnswer && found && found.answer && isText(found.answer.answer) ? found.answer : null;
     // When the widget answers from the policy, its answer comes first; otherwise the clauses do.
-    const answered = hasAnswer && answer.status === "answered";
+    const answered = answer && answer.status === "answered";
     const groups = [];
     const answerGroup = () => group("group-answer", "The widget's answer", [answerOption(answer)]);
     if (answered) groups.push(answerGroup());
     if (valid.length) {
       const best = Math.max(...valid.map((h) => (typeof h.score === "number" ? h.score : 0)));
       groups.push(group("group-clauses", "Matching clauses", valid.map((h) => clauseOption(h, best))));
-    } else {
-      groups.push(el("p", { class: "empty", text: `No clause matches “${query}”. Try other words.` }));
     }
-    if (hasAnswer && !answered) groups.push(answerGroup());
+    if (answer && !answered) groups.push(answerGroup());
     results.replaceChildren(...groups);
-    offerFlag(hasAnswer ? answer : null);
+    offerFlag(answer);
+    results.hidden = !items.length;
+    results.classList.remove("stale");
+    shown = { query, answered: Boolean(withAnswer) };
+    stale = false;
     input.setAttribute("aria-expanded", items.length ? "true" : "false");
     const n = valid.length;
     status.textContent = `${n} clause${n === 1 ? "" : "s"} match “${query}”.`;
-    select(0);
+    if (!valid.length) setHint(`No clause matches “${query}”. Try other words.`);
+    else if (!withAnswer) setHint("The widget's answer appears when you stop typing.");
+    else setHint("");
+    const again = keepKey === null ? -1 : items.findIndex((item) => item.key === keepKey);
+    select(again >= 0 ? again : 0);
   }
 
-  function renderEmpty() {
+  function renderEmpty(message) {
     items = [];
     selected = -1;
     offerFlag(null);
+    shown = null;
+    stale = false;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     status.textContent = "";
-    results.replaceChildren(
-      el("p", {
-        class: "empty",
-        text: "Start typing: matching clauses and the widget's answer appear as you type.",
-      }),
-    );
+    results.replaceChildren();
+    results.hidden = true;
+    openLink.hidden = true;
+    setHint(message);
   }
 
   function select(index) {
-    if (!items.length) return;
+    if (!items.length) {
+      openLink.hidden = true;
+      return;
+    }
     const next = Math.max(0, Math.min(items.length - 1, index));
     if (selected >= 0 && items[selected]) items[selected].node.setAttribute("aria-selected", "false");
     selected = next;
-    const node = items[selected].node;
-    node.setAttribute("aria-selected", "true");
-    input.setAttribute("aria-activedescendant", node.id);
-    node.scrollIntoView({ block: "nearest" });
+    const item = items[selected];
+    item.node.setAttribute("aria-selected", "true");
+    input.setAttribute("aria-activedescendant", item.node.id);
+    item.node.scrollIntoView({ block: "nearest" });
+    openLink.hidden = !item.url;
+    if (item.url) {
+      openLink.href = item.url;
+      openLink.firstChild.textContent = item.link;
+    }
+  }
+
+  /** After a failed request: say why, and that what is on screen is not for what is typed. */
+  function markStale(message) {
+    stale = true;
+    results.classList.add("stale");
+    const behind = shown ? ` The results below are for “${shown.query}” and out of date: nothing is copied from them.` : "";
+    status.textContent = `${message}${behind}`;
   }
 
   // --- fetching -------------------------------------------------------------------------------
@@ -253,50 +324,80 @@
       const wait = Number(response.headers.get("Retry-After")) || 5;
       throw Object.assign(new Error("rate limited"), { name: "RateLimited", wait });
     }
-    if (!response.ok) return null;
-    try {
-      return await response.json();
-    } catch (err) {
-      return null;
-    }
+    if (!response.ok) throw Object.assign(new Error(String(response.status)), { name: "Failed" });
+    return response.json();
   }
 
-  function run() {
-    clearTimeout(timer);
-    timer = null;
-    const query = input.value.trim();
-    const mine = ++seq;
-    if (controller) controller.abort();
-    if (!query) {
-      renderEmpty();
-      pending = null;
+  /** Brings the results for what is typed (and the widget's answer, `withAnswer`), unless
+   * they are on screen or on their way. */
+  function fetchFor(withAnswer) {
+    const query = wanted();
+    if (!enough(query)) return Promise.resolve();
+    if (!stale && shown && shown.query === query && (shown.answered || !withAnswer)) {
       return Promise.resolve();
     }
+    if (inflight && inflight.query === query && (inflight.withAnswer || !withAnswer)) {
+      return inflight.promise;
+    }
+    if (controller) controller.abort();
     controller = new AbortController();
-    const { signal } = controller;
-    status.textContent = "Searching…";
+    lastSent = Date.now();
     const params = new URLSearchParams({ q: query, limit: String(LIMIT), prefix: "true" });
-    pending = Promise.all([
-      fetch(`/api/v1/search?${params}`, { signal }).then(json),
-      fetch("/api/v1/ask", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ question: query, channel: "agent" }),
-        signal,
-      }).then(json),
-    ])
-      .then(([search, answer]) => {
-        if (mine === seq) render(query, search, answer);
+    if (withAnswer) {
+      params.set("answer", "true");
+      params.set("channel", "agent"); // for the insights: asked in the console
+    }
+    const mine = { query, withAnswer };
+    mine.promise = fetch(`/api/v1/search?${params}`, {
+      headers: { Accept: "application/json" },
+      signal: controller.signal,
+    })
+      .then(json)
+      .then((found) => {
+        if (inflight === mine) render(query, found, withAnswer);
       })
       .catch((err) => {
         if (err && err.name === "AbortError") return;
-        if (mine !== seq) return;
-        status.textContent =
+        if (inflight !== mine) return;
+        markStale(
           err && err.name === "RateLimited"
             ? `Too many searches in a minute: wait ${err.wait} s, then type again.`
-            : "Could not reach the server. Check it is running, then type again.";
+            : "Could not reach the server. Check it is running, then type again.",
+        );
+      })
+      .finally(() => {
+        if (inflight === mine) inflight = null;
       });
-    return pending;
+    inflight = mine;
+    return mine.promise;
+  }
+
+  function onType() {
+    chosen = false;
+    clearTimeout(searchTimer);
+    clearTimeout(answerTimer);
+    const query = wanted();
+    if (!enough(query)) {
+      if (controller) controller.abort();
+      inflight = null;
+      renderEmpty(
+        query
+          ? "Type at least two letters: matching clauses and the widget's answer appear as you type."
+          : "Start typing: matching clauses and the widget's answer appear as you type.",
+      );
+      return;
+    }
+    const wait = Math.max(DEBOUNCE_MS, lastSent + MIN_GAP_MS - Date.now());
+    searchTimer = setTimeout(() => fetchFor(false), wait);
+    answerTimer = setTimeout(() => fetchFor(true), ANSWER_PAUSE_MS);
+  }
+
+  /** The results for exactly what is typed, answer included, before copying from them. */
+  async function upToDate() {
+    clearTimeout(searchTimer);
+    clearTimeout(answerTimer);
+    await fetchFor(true);
+    return !stale && shown !== null && shown.query === wanted();
   }
 
   // --- flagging -------------------------------------------------------------------------------
@@ -360,6 +461,10 @@
   async function copy(index) {
     const item = items[index];
     if (!item) return;
+    if (stale) {
+      showToast("Not copied: these results are out of date. Type again, or wait, to update them.");
+      return;
+    }
     let ok = false;
     try {
       await navigator.clipboard.writeText(item.reply);
@@ -382,26 +487,24 @@
 
   // --- events ---------------------------------------------------------------------------------
 
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(run, DEBOUNCE_MS);
-  });
+  input.addEventListener("input", onType);
 
   form.addEventListener("submit", (event) => event.preventDefault());
 
   input.addEventListener("keydown", async (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
+      chosen = true;
       select(selected + (event.key === "ArrowDown" ? 1 : -1));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (timer !== null) await run(); // typed faster than the debounce: search first
-      else if (pending) await pending;
-      copy(selected);
+      if (!enough(wanted())) return;
+      if (await upToDate()) copy(selected);
+      else if (stale) showToast("Not copied: these results are out of date. Type again, or wait, to update them.");
     } else if (event.key === "Escape") {
       event.preventDefault();
       input.value = "";
-      run();
+      onType();
     }
   });
 
@@ -413,7 +516,7 @@
     }
   });
 
-  renderEmpty();
+  renderEmpty("Start typing: matching clauses and the widget's answer appear as you type.");
   input.focus();
-  if (input.value.trim()) run(); // the browser restored a query
+  if (enough(wanted())) fetchFor(true); // the browser restored a query
 })();

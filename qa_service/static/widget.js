@@ -5,9 +5,13 @@
  *   <script>window.PolicyQAWidget = { position: "left", title: "Privacy questions", open: true };</script>
  * or as attributes of the tag: data-position, data-title, data-open.
  *
+ * Any element of the page with a data-policy-qa-ask="question" attribute opens the widget and
+ * asks that question when clicked (the demo page's "Try asking" examples do).
+ *
  * Everything lives in a shadow root under one <policy-qa-widget> element appended to <body>:
  * the host page's CSS cannot reach it and it changes nothing else on the page. Text from the
- * visitor or the server only ever goes into the DOM as text (textContent, text nodes).
+ * visitor or the server only ever goes into the DOM as text (textContent, text nodes). The
+ * conversation is kept for the tab (sessionStorage) until the visitor clears it.
  */
 (() => {
   "use strict";
@@ -67,6 +71,7 @@
     mail: "M4 5h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2Zm0 2v.4l8 5 8-5V7H4Zm16 2.7-7.5 4.7a1 1 0 0 1-1 0L4 9.7V17h16V9.7Z",
     phone: "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1l-2.3 2.2Z",
     shield: "M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3Zm-1.2 14.2-3.5-3.5 1.4-1.4 2.1 2.1 4.9-4.9 1.4 1.4-6.3 6.3Z",
+    clear: "M9 3h6l1 2h4v2H4V5h4l1-2ZM6 9h12l-1 12H7L6 9Zm4 2v8h1.5v-8H10Zm3.5 0v8H15v-8h-1.5Z",
     up: "M2 21h4V9H2v12Zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2Z",
     down: "M22 3h-4v12h4V3ZM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.4 1.1l1.1 1 6.6-6.6c.4-.4.6-.9.6-1.4V5a2 2 0 0 0-2-2H7c-.8 0-1.5.5-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2Z",
   };
@@ -185,20 +190,26 @@ a:hover { color: var(--accent-strong); }
 .heading { flex: 1; min-width: 0; }
 .title { margin: 0; font-size: 16px; font-weight: 700; line-height: 1.3; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .sub { margin: 2px 0 0; font-size: 12.5px; line-height: 1.35; opacity: .88; }
-.close {
+.icon-button {
   display: grid; place-items: center; flex: none; width: 36px; height: 36px; padding: 0;
   border: 0; border-radius: 10px; background: transparent; color: inherit; cursor: pointer;
 }
-.close:hover { background: rgba(255, 255, 255, .16); }
-.close:focus-visible { outline-color: var(--fill-text); outline-offset: -3px; }
+.icon-button[hidden] { display: none; }
+.icon-button:hover { background: rgba(255, 255, 255, .16); }
+.icon-button:focus-visible { outline-color: var(--fill-text); outline-offset: -3px; }
 
 .log {
   flex: 1; min-height: 0; overflow-y: auto; overscroll-behavior: contain;
   display: flex; flex-direction: column; gap: 10px; padding: 16px 14px 8px;
   scroll-behavior: smooth;
 }
+.log:focus-visible { outline-offset: -3px; }
+.row.visitor { flex-direction: column; align-items: flex-end; }
+.queued .bubble { opacity: .7; }
+.queued-note { margin: 3px 4px 0; color: var(--muted); font-size: 12px; }
+.answer a { font-weight: 600; }
+.contact-phone { white-space: nowrap; }
 .row { display: flex; }
-.row.visitor { justify-content: flex-end; }
 .bubble {
   max-width: 86%; margin: 0; padding: 10px 13px; border-radius: 16px;
   overflow-wrap: anywhere; white-space: pre-wrap;
@@ -267,6 +278,12 @@ a:hover { color: var(--accent-strong); }
 }
 .send:disabled { opacity: .55; cursor: default; }
 .foot { margin: 0; padding: 0 14px 10px; color: var(--muted); font-size: 11.5px; text-align: center; }
+.meta {
+  display: flex; flex-wrap: wrap; justify-content: space-between; gap: 4px 10px;
+  margin: -4px 0 0; padding: 0 18px 8px; color: var(--muted); font-size: 12px;
+}
+.meta[hidden] { display: none; }
+.count { font-variant-numeric: tabular-nums; }
 .foot + .foot { margin-top: -6px; }
 
 .feedback { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; font-size: 12.5px; color: var(--muted); }
@@ -289,6 +306,7 @@ a:hover { color: var(--accent-strong); }
   align-self: flex-end; padding: 5px 12px; border: 0; border-radius: 8px;
   background: var(--fill); color: var(--fill-text); font-size: 13px; font-weight: 600; cursor: pointer;
 }
+.cut-note { color: var(--text); }
 
 @media (max-width: 480px) {
   .panel, .pqa[data-pos="left"] .panel {
@@ -339,7 +357,11 @@ a:hover { color: var(--accent-strong); }
     busy: false,
     config: null,
     configFailed: false,
-    lastQuestion: null,
+    unavailable: false, // this page's origin may not use the API (see --cors-origin)
+    maxChars: 1000,
+    queue: [], // questions sent while an answer was loading: { question, row }
+    fresh: null, // the latest reply, until the visitor has tabbed into it
+    cleared: 0, // times the conversation was cleared: an answer to a cleared question is dropped
     votes: 0, // feedback boxes made, for their ids
   };
 
@@ -358,13 +380,18 @@ a:hover { color: var(--accent-strong); }
   );
 
   const titleEl = el("h2", { class: "title", id: "pqa-title", text: settings.title });
-  const subEl = el("p", { class: "sub", text: "Answers quote the privacy statement" });
+  const subEl = el("p", { class: "sub", id: "pqa-sub", text: "Answers quote the privacy statement" });
+  // Focusable, so that a long conversation scrolls from the keyboard too.
   const log = el("div", {
     class: "log",
     role: "log",
+    tabindex: "0",
     "aria-live": "polite",
     "aria-relevant": "additions",
     "aria-label": "Conversation",
+    onfocusin: () => {
+      state.fresh = null;
+    },
   });
   const input = el("input", {
     class: "input",
@@ -372,10 +399,31 @@ a:hover { color: var(--accent-strong); }
     type: "text",
     autocomplete: "off",
     enterkeyhint: "send",
-    maxlength: "1000",
     placeholder: "Ask about your privacy…",
+    "aria-describedby": "pqa-meta",
+    oninput: () => checkLength(),
+    onkeydown: (event) => {
+      if (event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        tabIntoLatest(event);
+      }
+    },
   });
   const send = el("button", { class: "send", type: "submit", "aria-label": "Send question" }, icon("send", 20));
+  const count = el("span", { class: "count" });
+  const cutNote = el("span", { class: "cut-note", role: "status" });
+  const meta = el("p", { class: "meta", id: "pqa-meta", hidden: true }, count, cutNote);
+  const clearButton = el(
+    "button",
+    {
+      class: "icon-button clear",
+      type: "button",
+      "aria-label": "Clear conversation",
+      title: "Clear conversation",
+      hidden: true,
+      onclick: () => clearConversation(),
+    },
+    icon("clear", 19),
+  );
   const policyLink = el("a", {
     href: url("policy"),
     target: "_blank",
@@ -394,17 +442,19 @@ a:hover { color: var(--accent-strong); }
       "aria-describedby": "pqa-sub",
       hidden: true,
       onkeydown: (event) => {
-        if (event.key === "Tab" && phone.matches) trapFocus(event);
+        if (event.key === "Tab" && phone.matches && !event.defaultPrevented) trapFocus(event);
       },
     },
+    // A plain <div>, not <header>: a banner landmark belongs to the page, not to a widget.
     el(
-      "header",
+      "div",
       { class: "head" },
       el("div", { class: "avatar" }, icon("shield", 20)),
       el("div", { class: "heading" }, titleEl, subEl),
+      clearButton,
       el(
         "button",
-        { class: "close", type: "button", "aria-label": "Close chat", onclick: () => close() },
+        { class: "icon-button close", type: "button", "aria-label": "Close chat", onclick: () => close() },
         icon("close", 20),
       ),
     ),
@@ -422,10 +472,10 @@ a:hover { color: var(--accent-strong); }
       input,
       send,
     ),
+    meta,
     el("p", { class: "foot" }, "Answers come only from the ", policyLink, "."),
     noticeEl,
   );
-  subEl.id = "pqa-sub";
 
   const widget = el(
     "div",
@@ -450,10 +500,13 @@ a:hover { color: var(--accent-strong); }
   // On a phone the panel covers the page, so it is modal and Tab stays inside it.
   const phone = window.matchMedia("(max-width: 480px)");
 
-  function trapFocus(event) {
-    const focusable = Array.from(panel.querySelectorAll("button, a[href], input")).filter(
+  const focusables = (within) =>
+    Array.from(within.querySelectorAll("button, a[href], input, textarea, [tabindex='0']")).filter(
       (node) => !node.disabled && node.getClientRects().length > 0,
     );
+
+  function trapFocus(event) {
+    const focusable = focusables(panel);
     if (!focusable.length) return;
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
@@ -465,6 +518,19 @@ a:hover { color: var(--accent-strong); }
       event.preventDefault();
       first.focus();
     }
+  }
+
+  /** Tab from the box goes first to what the latest reply offers (its links, the suggested
+   * questions), which sit above the box; from there Tab comes back down to the box. */
+  function tabIntoLatest(event) {
+    const row = state.fresh;
+    state.fresh = null;
+    if (!row || !row.isConnected) return;
+    const chipsAfter = row.nextElementSibling && row.nextElementSibling.matches(".chips") ? row.nextElementSibling : null;
+    const first = focusables(row)[0] || (chipsAfter && focusables(chipsAfter)[0]);
+    if (!first) return;
+    event.preventDefault();
+    first.focus();
   }
 
   function open(focus) {
@@ -492,6 +558,87 @@ a:hover { color: var(--accent-strong); }
     log.scrollTop = log.scrollHeight;
   }
 
+  // --- the conversation, kept for the tab --------------------------------------------------------
+
+  // One conversation per service, for this tab only: sessionStorage ends with the tab, and
+  // "Clear conversation" ends it sooner. Nothing of it is sent anywhere.
+  const STORE = `policy-qa:conversation:${base.href}`;
+  const KEPT = 40; // messages
+
+  function loadKept() {
+    try {
+      const kept = JSON.parse(window.sessionStorage.getItem(STORE) || "[]");
+      return Array.isArray(kept) ? kept : [];
+    } catch (err) {
+      return []; // storage off, full or unreadable: the conversation just isn't kept
+    }
+  }
+
+  function keep(entry) {
+    try {
+      const kept = loadKept();
+      kept.push(entry);
+      window.sessionStorage.setItem(STORE, JSON.stringify(kept.slice(-KEPT)));
+    } catch (err) {
+      /* not kept: the page works the same */
+    }
+  }
+
+  function forget() {
+    try {
+      window.sessionStorage.removeItem(STORE);
+    } catch (err) {
+      /* nothing was kept */
+    }
+  }
+
+  /** What is kept of an answer: only the fields the widget shows, as the server sent them. */
+  function answerRecord(data) {
+    const cites = (Array.isArray(data.citations) ? data.citations : []).slice(0, 3);
+    return {
+      status: isText(data.status) ? data.status : "answered",
+      answer: String(data.answer),
+      citations: cites
+        .filter((c) => c && isText(c.clause_id) && isText(c.text))
+        .map((c) => ({ clause_id: c.clause_id, text: c.text, position: c.position })),
+      contact:
+        data.contact && typeof data.contact === "object"
+          ? { email: data.contact.email, phone: data.contact.phone }
+          : null,
+      suggestions: (Array.isArray(data.suggestions) ? data.suggestions : []).filter(isText).slice(0, 4),
+      language: isText(data.language) ? data.language : null,
+      answer_id: isText(data.answer_id) ? data.answer_id : null,
+    };
+  }
+
+  function restore() {
+    const kept = loadKept();
+    let last = null;
+    for (const entry of kept) {
+      if (!entry || typeof entry !== "object") continue;
+      if (entry.who === "visitor" && isText(entry.text)) add(visitorRow(entry.text));
+      else if (entry.who === "bot" && entry.data && isText(entry.data.answer)) {
+        add(answerBubble(entry.data));
+        last = entry.data;
+      }
+    }
+    if (last) chips(last.suggestions);
+    state.fresh = null;
+    clearButton.hidden = !log.querySelector(".row.visitor");
+  }
+
+  function clearConversation() {
+    state.cleared += 1;
+    forget();
+    state.queue = [];
+    state.fresh = null;
+    log.replaceChildren();
+    state.greeted = false;
+    clearButton.hidden = true;
+    greet();
+    input.focus();
+  }
+
   // --- messages ----------------------------------------------------------------------------------
 
   function add(node) {
@@ -506,8 +653,8 @@ a:hover { color: var(--accent-strong); }
 
   function chips(questions) {
     const list = (Array.isArray(questions) ? questions : []).filter(isText).slice(0, 4);
-    if (!list.length) return;
-    add(
+    if (!list.length) return null;
+    return add(
       el(
         "div",
         { class: "chips", role: "group", "aria-label": "Suggested questions" },
@@ -534,45 +681,97 @@ a:hover { color: var(--accent-strong); }
     );
   }
 
+  function visitorRow(question) {
+    return el("div", { class: "row visitor" }, el("p", { class: "bubble" }, srOnly("You: "), question));
+  }
+
   function greet() {
     if (state.greeted) return;
     if (!state.config && !state.configFailed) return; // greet() runs again when it arrives
     state.greeted = true;
+    if (state.unavailable) {
+      // What to change is in the browser's console, for the site's owner; the visitor only
+      // needs to know not to wait.
+      add(botRow("unavailable", el("p", { text: "Sorry, the chat is unavailable on this page." })));
+      return;
+    }
     const config = state.config || {};
     const text = isText(config.greeting)
       ? config.greeting
       : "Hi! Ask me anything about this website's privacy statement.";
-    add(botRow("greeting", el("p", { text })));
-    chips(config.suggestions);
+    const row = botRow("greeting", el("p", { text }));
+    if (log.firstChild) {
+      log.prepend(row); // a conversation kept from an earlier page of this tab follows it
+    } else {
+      add(row);
+      chips(config.suggestions);
+    }
   }
 
   function citation(item, index) {
     if (!item || !isText(item.clause_id) || !isText(item.text)) return null;
     const href = url(`policy#${encodeURIComponent(item.clause_id)}`);
-    const where = Number.isInteger(item.position) ? `Cited clause ${item.position}` : "Cited clause";
+    const numbered = Number.isInteger(item.position);
+    const where = numbered ? `Cited clause ${item.position}` : "Cited clause";
     return el(
       "figure",
       { class: "cite", "data-clause": item.clause_id },
       el("figcaption", { text: index ? `${where} (also relevant)` : where }),
       el("blockquote", { text: item.text }),
+      // The link's name starts with the words it shows (speech input users say what they see).
       el(
         "a",
-        {
-          href,
-          target: "_blank",
-          rel: "noopener",
-          class: "cite-link",
-          "aria-label": `Read ${where.toLowerCase()} in the privacy statement (opens in a new tab)`,
-        },
-        "See it in the policy ↗",
+        { href, target: "_blank", rel: "noopener", class: "cite-link" },
+        numbered ? `See clause ${item.position} in the policy` : "See it in the policy",
+        srOnly(" (opens in a new tab)"),
+        el("span", { "aria-hidden": "true", text: " ↗" }),
       ),
     );
   }
 
-  function contactLinks(contact) {
+  function contactLink(kind, value) {
+    if (kind === "email") {
+      const href = mailtoHref(value);
+      return href ? el("a", { href, class: "contact-email" }, breakable(value)) : null;
+    }
+    const href = telHref(value);
+    // A phone number never breaks across lines ("1-/800-605-7057").
+    return href ? el("a", { href, class: "contact-phone", text: value }) : null;
+  }
+
+  /** The text with the contacts it mentions as links where they stand, so they show once;
+   * also which contacts it mentioned. */
+  function withContacts(text, contact) {
+    const wanted = [];
+    if (contact && isText(contact.email)) wanted.push(["email", contact.email.trim()]);
+    if (contact && isText(contact.phone)) wanted.push(["phone", contact.phone.trim()]);
+    const nodes = [];
+    const mentioned = new Set();
+    let rest = text;
+    while (rest) {
+      let next = null;
+      for (const [kind, value] of wanted) {
+        const at = rest.indexOf(value);
+        if (at >= 0 && (!next || at < next.at)) next = { at, kind, value };
+      }
+      const link = next && contactLink(next.kind, next.value);
+      if (!link) {
+        nodes.push(rest);
+        break;
+      }
+      if (next.at) nodes.push(rest.slice(0, next.at));
+      nodes.push(link);
+      mentioned.add(next.kind);
+      rest = rest.slice(next.at + next.value.length);
+    }
+    return { nodes, mentioned };
+  }
+
+  /** Buttons for the contacts the reply's text did not already give. */
+  function contactButtons(contact, mentioned) {
     if (!contact || typeof contact !== "object") return null;
     const links = [];
-    if (isText(contact.email)) {
+    if (isText(contact.email) && !mentioned.has("email")) {
       const href = mailtoHref(contact.email.trim());
       links.push(
         href
@@ -580,7 +779,7 @@ a:hover { color: var(--accent-strong); }
           : el("span", { text: contact.email }),
       );
     }
-    if (isText(contact.phone)) {
+    if (isText(contact.phone) && !mentioned.has("phone")) {
       const href = telHref(contact.phone);
       links.push(
         href
@@ -591,22 +790,28 @@ a:hover { color: var(--accent-strong); }
     return links.length ? el("div", { class: "contact", role: "group", "aria-label": "Contact" }, links) : null;
   }
 
-  function showAnswer(data) {
+  /** One answer as a reply bubble: what it says, the clauses it quotes, the contacts, and
+   * what a visitor can do with it (the thumbs). The one place an answer is drawn, for new
+   * replies and kept ones alike. */
+  function answerBubble(data) {
+    const status = isText(data.status) ? data.status : "answered";
     const cites = (Array.isArray(data.citations) ? data.citations : []).slice(0, 3);
-    const parts = cites.map(citation).filter(Boolean);
+    const quotes = cites.map(citation).filter(Boolean);
     // The answer quotes its clauses; say the rest (such as "No.") and show the quotes as citations.
-    let text = data.answer;
+    let text = String(data.answer);
     for (const item of cites) {
       if (item && isText(item.text)) text = text.split(item.text).join(" ");
     }
     text = text.replace(/\s+/g, " ").trim();
-    if (!parts.length) text = data.answer;
+    if (!quotes.length) text = String(data.answer);
     else if (/^[\s.,;:!?"“”]*$/.test(text)) text = "Our privacy statement says:";
-    parts.unshift(el("p", { class: "answer", text }));
-    if (["fallback", "handoff"].includes(data.status)) parts.push(contactLinks(data.contact));
+    const { nodes, mentioned } = withContacts(text, data.contact);
+    const parts = [el("p", { class: "answer" }, nodes), ...quotes];
+    if (["fallback", "handoff"].includes(status)) parts.push(contactButtons(data.contact, mentioned));
     parts.push(feedbackControls(data.answer_id));
-    add(botRow(isText(data.status) ? data.status : "answered", parts));
-    chips(data.suggestions);
+    const row = botRow(status, parts);
+    if (isText(data.language)) row.setAttribute("lang", data.language);
+    return row;
   }
 
   /** Thumbs up and down under an answer, and after a thumbs-down an optional "What were you
@@ -666,6 +871,15 @@ a:hover { color: var(--accent-strong); }
     return el("div", { class: "feedback", role: "group", "aria-label": "Was this answer helpful?" }, up, down, note, more);
   }
 
+  function showAnswer(data) {
+    const record = answerRecord(data);
+    keep({ who: "bot", data: record });
+    const row = add(answerBubble(record));
+    const suggested = chips(record.suggestions);
+    const offers = focusables(row).length || (suggested && focusables(suggested).length);
+    state.fresh = offers ? row : null;
+  }
+
   function showTyping() {
     return add(
       el(
@@ -699,7 +913,8 @@ a:hover { color: var(--accent-strong); }
               text: "Try again",
               onclick: () => {
                 row.remove();
-                ask(question);
+                if (state.busy) state.queue.push({ question, row: null });
+                else ask(question);
                 input.focus();
               },
             })
@@ -709,21 +924,59 @@ a:hover { color: var(--accent-strong); }
     add(row);
   }
 
+  // --- the question box --------------------------------------------------------------------------
+
+  /** Near the limit, a counter; past it (a long paste), the text is cut and the visitor told. */
+  function checkLength() {
+    const most = state.maxChars;
+    let cut = false;
+    if (input.value.length > most) {
+      input.value = input.value.slice(0, most);
+      cut = true;
+    }
+    const length = input.value.length;
+    const near = length >= most * 0.8;
+    count.textContent = near ? `${length.toLocaleString("en")} / ${most.toLocaleString("en")}` : "";
+    if (cut) {
+      cutNote.textContent = `Cut to ${most.toLocaleString("en")} characters: the rest of what you pasted was left out.`;
+    } else if (!near) {
+      cutNote.textContent = "";
+    }
+    meta.hidden = !count.textContent && !cutNote.textContent;
+  }
+
+  function resetLength() {
+    count.textContent = "";
+    cutNote.textContent = "";
+    meta.hidden = true;
+  }
+
   // --- asking ------------------------------------------------------------------------------------
 
   function submit(raw) {
     const question = String(raw || "").trim();
-    if (!question || state.busy) return;
+    if (!question || state.unavailable) return;
     input.value = "";
+    resetLength();
     removeChips();
-    add(el("div", { class: "row visitor" }, el("p", { class: "bubble" }, srOnly("You: "), question)));
+    state.fresh = null;
+    const row = add(visitorRow(question));
+    keep({ who: "visitor", text: question });
+    clearButton.hidden = false;
+    if (state.busy) {
+      // Sent as soon as the answer being loaded arrives; said so, not silently dropped.
+      row.classList.add("queued");
+      row.append(el("p", { class: "queued-note", text: "Sends when the answer above arrives" }));
+      state.queue.push({ question, row });
+      return;
+    }
     ask(question);
   }
 
   async function ask(question) {
+    const conversation = state.cleared;
+    const current = () => conversation === state.cleared;
     state.busy = true;
-    state.lastQuestion = question;
-    send.disabled = true;
     const typing = showTyping();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 20000);
@@ -739,14 +992,16 @@ a:hover { color: var(--accent-strong); }
           signal: controller.signal,
         });
       } catch (err) {
-        showError(
-          question,
-          "I couldn't reach the server. Please check your connection and try again.",
-          true,
-        );
+        if (current()) {
+          showError(
+            question,
+            "I couldn't reach the server. Please check your connection and try again.",
+            true,
+          );
+        }
         return;
       }
-      if (response.status === 429) {
+      if (response.status === 429 && current()) {
         const wait = parseInt(response.headers.get("Retry-After") || "", 10);
         const when = Number.isFinite(wait) && wait > 0 ? `in ${wait} second${wait === 1 ? "" : "s"}` : "in a moment";
         showError(question, `Too many questions at once. Please try again ${when}.`, true);
@@ -758,6 +1013,7 @@ a:hover { color: var(--accent-strong); }
       } catch (err) {
         data = null;
       }
+      if (!current()) return;
       if (!response.ok) {
         // A question the API refuses (too long, say): its words say why; asking again won't help.
         if ([400, 413, 422].includes(response.status) && data && isText(data.detail)) {
@@ -776,7 +1032,14 @@ a:hover { color: var(--accent-strong); }
       clearTimeout(timer);
       typing.remove();
       state.busy = false;
-      send.disabled = false;
+      const next = state.queue.shift();
+      if (next) {
+        if (next.row) {
+          next.row.classList.remove("queued");
+          for (const note of next.row.querySelectorAll(".queued-note")) note.remove();
+        }
+        ask(next.question);
+      }
     }
   }
 
@@ -790,8 +1053,22 @@ a:hover { color: var(--accent-strong); }
       state.config = config && typeof config === "object" ? config : {};
       if (isText(state.config.owner)) subEl.textContent = `Answers quote ${state.config.owner}'s privacy statement`;
       const most = state.config.max_question_chars;
-      if (Number.isInteger(most) && most > 0) input.maxLength = most;
+      if (Number.isInteger(most) && most > 0) state.maxChars = most;
       showNotice(state.config.privacy_notice);
+      const embedding = state.config.embedding;
+      if (embedding && embedding.allowed === false) {
+        // The server refuses this page's origin (CORS): tell the site's owner how to fix it.
+        state.unavailable = true;
+        console.error(
+          isText(embedding.help)
+            ? embedding.help
+            : `policy-qa: pages on ${location.origin} may not use this chat service; allow them with --cors-origin or POLICY_QA_CORS_ORIGINS.`,
+        );
+        input.disabled = true;
+        send.disabled = true;
+        input.placeholder = "Chat unavailable";
+        clearButton.hidden = true;
+      }
     } catch (err) {
       state.configFailed = true;
     }
@@ -807,9 +1084,32 @@ a:hover { color: var(--accent-strong); }
     noticeEl.hidden = false;
   }
 
+  // Any element of the page marked data-policy-qa-ask="question" asks it here.
+  function onPageClick(event) {
+    const target = event.target instanceof Element ? event.target.closest("[data-policy-qa-ask]") : null;
+    if (!target) return;
+    const question = target.getAttribute("data-policy-qa-ask");
+    if (!isText(question)) return;
+    event.preventDefault();
+    if (!state.open) open(false);
+    submit(question);
+    input.focus();
+  }
+
+  // Escape closes the panel also when focus has left it for nowhere in particular (a click on
+  // the page's background, say); a control of the page keeps its own use of Escape.
+  function onPageKey(event) {
+    if (event.key !== "Escape" || !state.open || event.defaultPrevented) return;
+    const active = document.activeElement;
+    if (!active || active === document.body || active === document.documentElement || active === host) close();
+  }
+
   function mount() {
     document.body.append(host);
+    restore();
     loadConfig();
+    document.addEventListener("click", onPageClick);
+    document.addEventListener("keydown", onPageKey);
     if (settings.open) open(false);
   }
 

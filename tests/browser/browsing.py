@@ -31,7 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 375, "height": 740}
+PHONE_390 = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+# axe-core, installed from npm by the Makefile's set-up (tests/browser/package.json).
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 expect.set_options(timeout=10_000)
 
@@ -124,6 +127,27 @@ HOST_PAGE = """<!doctype html>
 """
 
 
+class HostSite:
+    """Another website, on its own port, embedding the widget from `api` (set it before
+    opening the page): what a company's site is to the service."""
+
+    def __init__(self, css: str = "") -> None:
+        self.api = ""
+        self.css = css
+        app = web.Application()
+        app.router.add_get("/", self._page)
+        self.server = ServerThread(app).start()
+        self.origin = self.server.origin()
+
+    async def _page(self, request: web.Request) -> web.Response:
+        return web.Response(
+            text=HOST_PAGE.format(css=self.css, api=self.api), content_type="text/html"
+        )
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
 @dataclass
 class Sites:
     api: str  # the policy-qa server
@@ -175,6 +199,9 @@ class Widget:
         self.send(question)
         expect(self.replies).to_have_count(before + 1)
         return self.replies.nth(before)
+
+    def visitor_rows(self) -> Locator:
+        return self.page.locator("policy-qa-widget .row.visitor")
 
     def focused(self) -> str:
         """What has focus inside the widget: its aria-label, id or text."""

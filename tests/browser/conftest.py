@@ -20,6 +20,7 @@ from browsing import (
     DOCS,
     HOST_PAGE,
     HOSTILE_CSS,
+    HostSite,
     NewPage,
     ServerThread,
     Sites,
@@ -61,6 +62,36 @@ def sites(engine: Engine) -> Iterator[Sites]:
 @pytest.fixture(scope="session")
 def base_url(sites: Sites) -> str:
     return sites.api
+
+
+@pytest.fixture
+def serve_app(engine: Engine) -> Iterator[Callable[..., ServerThread]]:
+    """A server of its own for a test that needs other settings (or fresh state)."""
+    started: list[ServerThread] = []
+
+    def start(**settings: Any) -> ServerThread:
+        server = ServerThread(create_app(Settings(**settings), engine=engine)).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def host_site() -> Iterator[Callable[..., HostSite]]:
+    """Other websites embedding the widget, each on a port of its own."""
+    started: list[HostSite] = []
+
+    def start(css: str = "") -> HostSite:
+        site = HostSite(css)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
 
 
 # --- browser --------------------------------------------------------------------------------

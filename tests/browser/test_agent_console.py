@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from browsing import DESKTOP, NewPage, Sites
+from browsing import DESKTOP, NewPage, ServerThread, Sites
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def test_one_click_copies_a_ready_reply(new_page: NewPage, sites: Sites) -> None
     expect(page.locator("#toast")).to_contain_text("copied")
     reply = clipboard(page)
     assert reply.startswith("No. We have a strict policy")
-    assert f"“{cited.text}”" in reply
+    assert reply.count(cited.text) == 1  # the answer is the clause: quoted once, not twice
     assert reply.rstrip().endswith(link)
 
     other = clauses(page).nth(1)
@@ -137,3 +137,120 @@ def test_a_rate_limit_is_said_in_words(new_page: NewPage, sites: Sites) -> None:
     page.unroute(re.compile(r".*/api/v1/search\?.*"))
     page.keyboard.type(" login")
     expect(clauses(page).first).to_contain_text("cookie")
+
+
+# --- issue 14 ---------------------------------------------------------------------------------
+
+SEARCH = re.compile(r".*/api/v1/search\?.*")
+
+
+def api_requests(page: Page) -> list[str]:
+    """Every API request the page sends from now on, as method and URL."""
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}") if "/api/" in r.url else None)
+    return sent
+
+
+def test_after_a_failed_request_nothing_stale_is_copied(new_page: NewPage, sites: Sites) -> None:
+    page = open_console(new_page, sites, permissions=CLIPBOARD)
+    page.keyboard.type("Do you sell my email address?")
+    expect(widget_answer(page)).to_contain_text("Answered")
+    page.evaluate("navigator.clipboard.writeText('what the agent had')")
+
+    page.route(
+        SEARCH,
+        lambda route: route.fulfill(
+            status=429,
+            headers={"Retry-After": "9"},
+            content_type="application/problem+json",
+            body='{"type": "/problems/too-many-requests", "title": "Too Many Requests",'
+            ' "status": 429, "detail": "Slow down."}',
+        ),
+    )
+    search_box(page).fill("Can I delete my account?")  # another customer's question
+    status = page.locator("#status")
+    expect(status).to_contain_text("Too many searches in a minute")
+    expect(status).to_contain_text("out of date")
+    expect(page.locator("#results")).to_have_class(re.compile(r"\bstale\b"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#toast")).to_contain_text("Not copied")
+    assert clipboard(page) == "what the agent had"  # not the previous customer's reply
+    widget_answer(page).click()  # nor by a click on the old answer
+    expect(page.locator("#toast")).to_contain_text("Not copied")
+    assert clipboard(page) == "what the agent had"
+
+    page.unroute(SEARCH)
+    page.keyboard.press("Enter")  # it works again: up-to-date results, then the copy
+    expect(page.locator("#toast")).to_contain_text("Reply copied")
+    expect(page.locator("#results")).not_to_have_class(re.compile(r"\bstale\b"))
+    assert "Do you sell" not in page.locator("#status").inner_text()
+    assert clipboard(page) != "what the agent had"
+
+
+def test_a_fast_typist_never_meets_the_rate_limit(
+    new_page: NewPage, serve_app: Callable[..., ServerThread], sites: Sites
+) -> None:
+    """Two customer questions typed at 170 ms a key against the default limits: used to send
+    a search and an answer per key and run into 429 after about 12 s."""
+    api = serve_app()  # the default settings: rate limits on
+    page = new_page(DESKTOP, permissions=CLIPBOARD)
+    page.goto(f"{api.origin()}/agent")
+    expect(search_box(page)).to_be_focused()
+    sent = api_requests(page)
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(r.url) if r.status == 429 else None)
+    first = "Hi, do you sell my email address to other companies?"
+    second = "And how do you protect my credit card details?"
+    page.keyboard.type(first, delay=170)
+    expect(widget_answer(page)).to_contain_text("Answered")
+    search_box(page).select_text()
+    page.keyboard.type(second, delay=170)
+    expect(page.locator("#status")).to_contain_text(f"match “{second}”")
+    page.keyboard.press("Enter")
+    expect(page.locator("#toast")).to_contain_text("Reply copied")
+    assert refused == []
+    keys = len(first) + len(second)
+    # At most one search per 300 ms of typing, plus one with the answer per pause: about half
+    # a request a key, where there were two.
+    assert len(sent) <= 0.6 * keys, f"{len(sent)} requests for {keys} keys"
+    assert all(" /api/v1/ask" not in r for r in sent)  # one request brings clauses and answer
+
+
+def test_the_answer_shows_its_clause_once(new_page: NewPage, sites: Sites) -> None:
+    page = open_console(new_page, sites)
+    page.keyboard.type("Do you sell my email address?")
+    answer = widget_answer(page)
+    expect(answer).to_contain_text("Answered")
+    cited = next(c for c in sites.engine.policy.clauses if "not selling our" in c.text)
+    assert answer.inner_text().count(cited.text) == 1
+    expect(answer.locator("blockquote")).to_have_text(cited.text)
+    expect(answer.locator(".item-text")).to_have_text("No.")
+
+
+def test_one_letter_waits_for_a_second(new_page: NewPage, sites: Sites) -> None:
+    page = open_console(new_page, sites)
+    sent = api_requests(page)
+    page.keyboard.type("c")
+    expect(page.locator("#hint")).to_contain_text("at least two letters")
+    page.wait_for_timeout(800)  # past the pause that brings the answer: still nothing sent
+    assert sent == []
+    expect(page.get_by_role("option")).to_have_count(0)
+    expect(page.get_by_text("Out of scope")).to_have_count(0)
+    expect(page.locator("#status")).not_to_contain_text("match")
+    page.keyboard.type("o")
+    expect(clauses(page).first).to_be_visible()
+    assert sent
+
+
+def test_the_selected_result_opens_in_the_policy(new_page: NewPage, sites: Sites) -> None:
+    page = open_console(new_page, sites)
+    page.keyboard.type("credit card")
+    expect(widget_answer(page)).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    selected = page.locator("[role=option][aria-selected=true]")
+    link = page.get_by_role("link", name=re.compile(r"^Open clause \d+ in the policy"))
+    position = re.search(r"Clause (\d+)", selected.inner_text(), re.I)
+    assert position is not None
+    expect(link).to_contain_text(f"clause {position.group(1)}")
+    clause = sites.engine.policy.clauses[int(position.group(1)) - 1]
+    expect(link).to_have_attribute("href", f"{sites.api}/policy#{clause.id}")
