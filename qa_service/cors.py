@@ -119,7 +119,9 @@ class Refusals:
                 return
             self.logged.add(origin)
         listed = ", ".join(allowed) or "(none)"
-        log.warning("%s Allowed now: %s.", refusal(origin, allowed), listed)
+        # Formatted here, not by logging: the log holds back repeats of one message template,
+        # and each origin's notice is news (there are at most `most` of them).
+        log.warning(f"{refusal(origin, allowed)} Allowed now: {listed}.")
 
 
 REFUSALS = web.AppKey("cors_refusals", Refusals)
