@@ -251,3 +251,5 @@ async def test_search_can_bring_the_answer_in_the_same_reply(client: Client) -> 
     assert "answer" not in plain
     bad = await client.get("/api/v1/search", params={"q": "cookies", "answer": "maybe"})
     assert bad.status == 422
+    who = {"q": "cookies", "answer": "true", "channel": "robot"}
+    assert (await client.get("/api/v1/search", params=who)).status == 422
