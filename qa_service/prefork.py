@@ -59,6 +59,13 @@ class Worker(GunicornWebWorker):
                 break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), 1.0)
+        # Stop accepting first, and let the connections accepted a moment ago attach before
+        # the listening sockets close: asyncio resets a connection it attaches to a closed
+        # server (seen as "connection reset by peer" in soaks under load).
+        loop = asyncio.get_running_loop()
+        for sock in self.sockets:
+            loop.remove_reader(sock.fileno())
+        await asyncio.sleep(0.1)
         drain, _ = lifecycle.budget(self.cfg.graceful_timeout)
         await lifecycle.hand_over(runner, drain)
         await runner.cleanup()

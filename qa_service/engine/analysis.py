@@ -3,9 +3,13 @@ index terms (function words dropped, synonyms joined, inflections stemmed)."""
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import itertools
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -126,7 +130,18 @@ class Analyzer:
         # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
         self.known = frozenset(w for text in known_texts for w in self.raw_words(text))
+        # The terms of the known words, computed once (a visitor's other words each time, so
+        # nothing they type is kept).
+        self._terms: dict[str, str | None] = {w: self._term(w) for w in self.known}
         self.vocabulary = sorted(w for w in self.known if w.isalpha() and len(w) >= 3)
+        # The vocabulary by length, and where each length starts, for typo correction.
+        self._lengthwise = sorted(self.vocabulary, key=len)
+        longest = len(self._lengthwise[-1]) if self._lengthwise else 0
+        self._by_length = [
+            bisect.bisect_left(self._lengthwise, n, key=len) for n in range(longest + 2)
+        ]
+        self._corrections: OrderedDict[bytes, str | None] = OrderedDict()
+        self._lock = threading.Lock()  # the engine also runs in a worker thread
         lexicon = lexicon or Lexicon()
         # A term's related terms (the others of its groups), and the terms that say nothing.
         related: dict[str, set[str]] = {}
@@ -155,10 +170,28 @@ class Analyzer:
         return out
 
     def correct(self, word: str) -> str | None:
-        """The known word closest to an unknown one, if one is close enough."""
+        """The known word closest to an unknown one, if one is close enough (the first of the
+        vocabulary's order among equals)."""
+        key = hashlib.blake2b(word.encode(), digest_size=12).digest()
+        with self._lock:
+            if key in self._corrections:
+                self._corrections.move_to_end(key)
+                return self._corrections[key]
         cutoff = 80 if len(word) >= 5 else 85
-        found = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return found[0] if found is not None else None
+        # A ratio of 80 or more needs lengths within a factor of 1.5: only those are compared.
+        lo, hi = (
+            self._by_length[max(0, len(word) * 2 // 3)],
+            self._by_length[min(len(self._by_length) - 1, len(word) * 3 // 2 + 1)],
+        )
+        found = process.extractOne(
+            word, self._lengthwise[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        correction = found[0] if found is not None else None
+        with self._lock:  # keyed by a digest: the cache holds policy words, never a visitor's
+            self._corrections[key] = correction
+            if len(self._corrections) > 4096:
+                self._corrections.popitem(last=False)
+        return correction
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
@@ -171,6 +204,10 @@ class Analyzer:
 
     def term(self, word: str) -> str | None:
         """The word's index term, or None for a function word."""
+        known = self._terms
+        return known[word] if word in known else self._term(word)
+
+    def _term(self, word: str) -> str | None:
         if word in STOPWORDS:
             return None
         term = stem(self._synonyms.get(word, word))

@@ -26,19 +26,29 @@ def _identity(doc: list[str]) -> list[str]:
     return doc
 
 
-class Postings:
-    """A matrix stored by columns for scoring a query: column j's rows and values lie at
-    `starts[j]` for `lengths[j]` entries. A query's scores are its columns' values weighed and
-    summed per row, gathered in a few numpy calls."""
+Weighed = tuple[npt.NDArray[np.intp], Floats]  # a query's columns in an index, and weights
+NOTHING: Weighed = (np.zeros(0, dtype=np.intp), np.zeros(0))
 
-    def __init__(self, matrix: sparse.csc_matrix) -> None:
+
+class Postings:
+    """Matrices of the same rows side by side, stored by columns for scoring a query: a
+    query's scores are its columns' values weighed and summed per row, gathered in a few
+    numpy calls, for every matrix at once."""
+
+    def __init__(self, *matrices: sparse.csc_matrix) -> None:
+        matrix = sparse.csc_matrix(sparse.hstack(matrices, format="csc"))
         self.size = int(matrix.shape[0])
+        self._offsets = np.cumsum([0, *(m.shape[1] for m in matrices)]).tolist()
         self._starts = matrix.indptr[:-1].astype(np.intp)
         self._lengths = np.diff(matrix.indptr).astype(np.intp)
         self._rows = matrix.indices.astype(np.intp)
         self._values = matrix.data.astype(np.float64)
 
-    def gather(self, columns: npt.NDArray[np.intp], weights: Floats) -> Floats:
+    def gather(self, *queries: Weighed) -> Floats:
+        """The weighed sums of each row's values in the queries' columns, the k-th query's
+        columns being those of the k-th matrix."""
+        columns = np.concatenate([c + o for (c, _), o in zip(queries, self._offsets, strict=False)])
+        weights = np.concatenate([w for _, w in queries])
         starts, lengths = self._starts[columns], self._lengths[columns]
         runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
         at = runs + np.arange(runs.size)
@@ -55,25 +65,28 @@ class TermIndex:
         self.size = len(documents)
         self.vocabulary: dict[str, int] = {}
         self.idf: Floats = np.zeros(0)
-        self._postings = Postings(sparse.csc_matrix((self.size, 0)))
-        if not any(documents):  # nothing to fit: every query scores 0
-            return
-        vectorizer = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, lowercase=False, norm="l2"
-        )
-        matrix = vectorizer.fit_transform([list(d) for d in documents])
-        self.vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self._postings = Postings(sparse.csc_matrix(matrix))
+        self.matrix = sparse.csc_matrix((self.size, 0))
+        if any(documents):  # else nothing to fit: every query scores 0
+            vectorizer = TfidfVectorizer(
+                analyzer=_identity, sublinear_tf=True, lowercase=False, norm="l2"
+            )
+            self.matrix = sparse.csc_matrix(vectorizer.fit_transform([list(d) for d in documents]))
+            self.vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
+            self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._postings = Postings(self.matrix)
 
-    def scores(self, features: Sequence[str]) -> Floats:
+    def weigh(self, features: Sequence[str]) -> Weighed:
+        """The query's columns and its TF-IDF vector's weights in them."""
         vocabulary = self.vocabulary
         known = [j for f in features if (j := vocabulary.get(f)) is not None]
         if not known:
-            return np.zeros(self.size)
+            return NOTHING
         columns, counts = np.unique(np.asarray(known, dtype=np.intp), return_counts=True)
         query = (1.0 + np.log(counts)) * self.idf[columns]
-        return self._postings.gather(columns, query / np.sqrt(query @ query))
+        return columns, query / np.sqrt(query @ query)
+
+    def scores(self, features: Sequence[str]) -> Floats:
+        return self._postings.gather(self.weigh(features))
 
 
 class FuzzyIndex:
@@ -129,13 +142,13 @@ class BM25Index:
         at = np.asarray(rows, dtype=np.intp)
         cols = np.asarray(columns, dtype=np.intp)
         contribution = idf[cols] * tf * (k1 + 1.0) / (tf + norm[at]) if rows else tf
-        self._postings = Postings(
-            sparse.csc_matrix((contribution, (at, cols)), shape=(self.size, len(self.vocabulary)))
-        )
+        shape = (self.size, len(self.vocabulary))
+        self.matrix = sparse.csc_matrix((contribution, (at, cols)), shape=shape)
+        self._postings = Postings(self.matrix)
 
-    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Floats:
-        """Each document's score; a term's contribution is multiplied by its weight (1 if
-        none is given), and a term said twice counts twice."""
+    def weigh(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Weighed:
+        """The terms' columns and weights (1 if none is given); a term said twice counts
+        twice."""
         vocabulary = self.vocabulary
         pairs = [
             (j, w)
@@ -143,9 +156,12 @@ class BM25Index:
             if (j := vocabulary.get(term)) is not None
         ]
         if not pairs:
-            return np.zeros(self.size)
-        columns = np.asarray([j for j, _ in pairs], dtype=np.intp)
-        return self._postings.gather(columns, np.asarray([w for _, w in pairs]))
+            return NOTHING
+        return np.asarray([j for j, _ in pairs], dtype=np.intp), np.asarray([w for _, w in pairs])
+
+    def scores(self, terms: Sequence[str], weights: Sequence[float] | None = None) -> Floats:
+        """Each document's score; a term's contribution is multiplied by its weight."""
+        return self._postings.gather(self.weigh(terms, weights))
 
 
 class _Shared:
@@ -224,6 +240,7 @@ class ClauseIndex:
         # Character n-grams of the words that carry meaning: those of "you" and "the" would
         # match every clause.
         self._chars = TermIndex([char_ngrams(_content(analyzer, c.text)) for c in clauses])
+        self._postings = Postings(self._text.matrix, self._chars.matrix)  # both in one gather
         self._terms = [
             frozenset(terms).union(self._heading.terms(n), self._context.terms(n))
             for n, terms in enumerate(text)
@@ -273,7 +290,7 @@ class ClauseIndex:
 
     def match(self, reading: Reading, clause: int) -> Match:
         """How much of the question the clause holds (see Match)."""
-        own = set(reading.own)
+        own = dict.fromkeys(reading.own)  # in order: ties of idf go to the first said
         if not own:
             return Match(0.0, 0.0, 0.0)
         idf, held = self._text.idf, self._terms[clause]
@@ -308,12 +325,12 @@ class ClauseIndex:
         )
         if not most:
             return np.zeros(self.size)
-        scores = self._text.scores(terms, weights)
+        columns, text = self._text.weigh(terms, weights)
+        grams, chars = self._chars.weigh(char_ngrams(reading.content))
+        scores = self._postings.gather((columns, text / most), (grams, t.chars * chars))
         for field, weight in ((self._heading, t.heading), (self._context, t.context)):
             if (found := field.scores(terms, weights)) is not None:
-                scores += weight * found
-        scores /= most
-        scores += t.chars * self._chars.scores(char_ngrams(reading.content))
+                scores += weight / most * found
         for k in reading.kinds:
             scores += t.asks * self._kinds[k][1]
         return scores

@@ -11,7 +11,7 @@ import numpy as np
 
 from qa_service.corpus import Clause, Policy
 from qa_service.engine.analysis import Analyzer, Query, char_ngrams, fold, ngrams
-from qa_service.engine.retrieval import Floats, FuzzyIndex, TermIndex
+from qa_service.engine.retrieval import Floats, FuzzyIndex, Postings, TermIndex
 from qa_service.engine.tuning import Tuning
 from qa_service.errors import IntentError
 from qa_service.intents import Intent
@@ -90,8 +90,12 @@ class Router:
         # Examples come route by route: a route's best example is a maximum over one run.
         self._starts = np.flatnonzero(np.diff(np.asarray([-1, *owners], dtype=np.intp)))
         self._words = TermIndex([ngrams(analyzer.terms(t.split())) for t in texts])
-        self._chars = TermIndex([char_ngrams(t.split()) for t in texts])
+        self._chars = TermIndex(
+            [char_ngrams(w for w in t.split() if analyzer.term(w) is not None) for t in texts]
+        )
+        self._analyzer = analyzer
         self._fuzzy = FuzzyIndex(texts)
+        self._postings = Postings(self._words.matrix, self._chars.matrix)  # both in one gather
         # Cue phrases, padded with spaces so that one is said when its words follow one
         # another in the question's words; with the route each belongs to.
         # By their first word, so only the cues that may follow a word of the question are
@@ -123,11 +127,12 @@ class Router:
         if not self.routes:
             return np.zeros(0)
         t = self.tuning
-        examples = (
-            t.word * self._words.scores(query.features)
-            + t.char * self._chars.scores(char_ngrams(query.words))
-            + t.fuzzy * self._fuzzy.scores(query.text)
-        )
+        words = self._words.weigh(query.features)
+        content = (w for w in query.words if self._analyzer.term(w) is not None)
+        grams, chars = self._chars.weigh(char_ngrams(content))
+        examples = self._postings.gather(
+            (words[0], t.word * words[1]), (grams, t.char * chars)
+        ) + t.fuzzy * self._fuzzy.scores(query.text)
         scores = np.maximum.reduceat(examples, self._starts)
         if self._citing.size:
             best = np.maximum.reduceat(clause_scores[self._cited], self._cited_starts)
