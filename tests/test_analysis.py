@@ -82,3 +82,9 @@ def test_features_and_char_ngrams() -> None:
 def test_an_analyser_with_no_known_words_corrects_nothing() -> None:
     empty = Analyzer({}, {})
     assert empty.words("cokies plz") == ["cokies", "plz"]
+
+
+def test_a_word_longer_than_any_known_one_is_left_as_it_is(analyzer: Analyzer) -> None:
+    long = "y" * 1200
+    assert analyzer.words(f"do you sell {long}") == ["do", "you", "sell", long]
+    assert analyzer.words("emailx") == ["email"]  # one letter too many is still corrected

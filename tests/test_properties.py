@@ -45,6 +45,7 @@ WORDY = st.lists(
             "🙂",
             "\u200b",
             "\x00",
+            "y" * 1200,  # longer than any word the policy knows
         ]
     ),
     max_size=60,

@@ -178,11 +178,11 @@ class Analyzer:
                 self._corrections.move_to_end(key)
                 return self._corrections[key]
         cutoff = 80 if len(word) >= 5 else 85
-        # A ratio of 80 or more needs lengths within a factor of 1.5: only those are compared.
-        lo, hi = (
-            self._by_length[max(0, len(word) * 2 // 3)],
-            self._by_length[min(len(self._by_length) - 1, len(word) * 3 // 2 + 1)],
-        )
+        # A ratio of 80 or more needs lengths within a factor of 1.5: only those are compared
+        # (none, for a word half as long again as the longest known one).
+        last = len(self._by_length) - 1
+        lo = self._by_length[min(last, len(word) * 2 // 3)]
+        hi = self._by_length[min(last, len(word) * 3 // 2 + 1)]
         found = process.extractOne(
             word, self._lengthwise[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff
         )
