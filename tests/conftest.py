@@ -87,6 +87,18 @@ def listening_port(proc: subprocess.Popen[bytes], log_path: Path, timeout: float
     raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
 
 
+def stop_process(proc: subprocess.Popen[bytes]) -> int:
+    """SIGTERM, then SIGKILL if it has not stopped in 30 s; its exit status."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 class Served:
     """`run.py serve` in a subprocess on 127.0.0.1, its stderr (the log) in a file."""
 
@@ -115,14 +127,7 @@ class Served:
         return 0
 
     def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+        return stop_process(self.proc)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import listening_port
+from .conftest import listening_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
@@ -108,14 +108,7 @@ class Workers:
         _wait(lambda: self.log().count("Handling signal: usr1") > handled)
 
     def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+        return stop_process(self.proc)
 
 
 @pytest.fixture
