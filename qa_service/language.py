@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import pycld2
 
 from qa_service.corpus import Contact, Policy
-from qa_service.engine.results import Answer
 
 # A question this short ("merci", "GDPR?", "um hi tere") is left to the engine: too little to
 # go on (at three words, three of 28,000 English variants beginning "um" read as Portuguese).
@@ -217,13 +216,6 @@ class PolicyLanguage:
     words: frozenset[str]  # the policy's own words, lower case
 
 
-@dataclass(frozen=True, slots=True)
-class ForeignAnswer(Answer):
-    """An Answer saying, in the question's language, that the policy is in another one."""
-
-    language: str = "en"
-
-
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
@@ -239,7 +231,7 @@ def read(text: str, hint: str | None = None) -> tuple[bool, str, int]:
     return bool(reliable), str(found[0][1]), int(found[0][2])
 
 
-def read_policy(policy: Policy) -> PolicyLanguage:
+def policy_language(policy: Policy) -> PolicyLanguage:
     """The policy's language, if the detector is sure of it, and its vocabulary."""
     sample: list[str] = []
     size = 0
@@ -253,22 +245,6 @@ def read_policy(policy: Policy) -> PolicyLanguage:
         w for text in (policy.title, *(c.text for c in policy.clauses)) for w in words(text)
     )
     return PolicyLanguage(code if reliable and share >= 70 else None, vocabulary)
-
-
-# The last few policies read (a reload serves two for a moment), by identity: a Policy is not
-# hashable cheaply, and its language never changes.
-_read: dict[int, tuple[Policy, PolicyLanguage]] = {}
-
-
-def policy_language(policy: Policy) -> PolicyLanguage:
-    found = _read.get(id(policy))
-    if found is not None and found[0] is policy:
-        return found[1]
-    known = read_policy(policy)
-    while len(_read) >= 4:
-        del _read[next(iter(_read))]
-    _read[id(policy)] = (policy, known)
-    return known
 
 
 def detect(question: str, policy: PolicyLanguage) -> Detection | None:
@@ -297,20 +273,3 @@ def reply_text(language: str, policy_language: str, owner: str | None, contact: 
         parts.append(reply.phone.format(phone=contact.phone))
     how = reply.either.join(parts) or reply.no_contact
     return f"{first} {reply.contact.format(owner=owner or reply.company, contact=how)}"
-
-
-def foreign_answer(question: str, policy: Policy, contact: Contact) -> ForeignAnswer | None:
-    """The engine's first step: a reply for a question in a language the policy is not in."""
-    known = policy_language(policy)
-    found = detect(question, known)
-    if found is None or known.language is None:
-        return None
-    return ForeignAnswer(
-        status="fallback",
-        answer=reply_text(found.language, known.language, policy.owner, contact),
-        citations=(),
-        confidence=found.confidence,
-        contact=contact,
-        suggestions=(),
-        language=found.language,
-    )

@@ -13,7 +13,6 @@ from aiohttp import web
 
 from qa_service.corpus import Clause, Contact, Policy
 from qa_service.engine import Answer, SearchHit
-from qa_service.language import ForeignAnswer
 
 
 def policy_url(base: str | None, clause_id: str | None = None) -> str:
@@ -54,7 +53,7 @@ def answer_json(
         "answer_id": answer_id,
         # The question's language when the policy is not written in it (the answer says so,
         # in that language); None for every other answer.
-        "language": answer.language if isinstance(answer, ForeignAnswer) else None,
+        "language": answer.language,
     }
 
 

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.config import DEFAULT_POLICY
+from qa_service.config import DEFAULT_INTENTS, DEFAULT_POLICY
 from qa_service.corpus import Contact, Policy, load_policy, parse_policy
 from qa_service.engine import Engine
+from qa_service.intents import intent_files, load_intents
 from qa_service.language import (
     REPLIES,
-    ForeignAnswer,
     detect,
-    foreign_answer,
     policy_language,
     reply_text,
 )
@@ -26,6 +25,8 @@ from .conftest import DATA
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from questions import questions
+
+COMMON = load_intents(intent_files(DEFAULT_INTENTS, Path("own_policy.md")))
 
 
 def english_sets() -> dict[str, Path]:
@@ -155,9 +156,10 @@ def test_every_reply_language_names_every_other() -> None:
 def test_a_french_policy_answers_french_and_tells_english_speakers() -> None:
     policy = parse_policy(FRENCH_POLICY)
     assert policy_language(policy).language == "fr"
-    assert foreign_answer("Vendez-vous mes données personnelles ?", policy, policy.contact) is None
-    told = foreign_answer("Do you sell my personal data to advertisers?", policy, policy.contact)
-    assert told is not None
+    engine = Engine(policy, COMMON)
+    assert engine.answer("Vendez-vous mes données personnelles ?").language is None
+    told = engine.answer("Do you sell my personal data to advertisers?")
+    assert told.status == "fallback"
     assert told.language == "en"
     assert "written in French" in told.answer
     assert "vie-privee@exemple.fr" in told.answer
@@ -168,15 +170,13 @@ def test_the_engine_replies_in_the_questions_language(engine: Engine) -> None:
     Spanish was called off-topic."""
     french = engine.answer("Vendez-vous mon adresse e-mail ?")
     assert french.status == "fallback"
-    assert isinstance(french, ForeignAnswer)
     assert french.language == "fr"
     assert "anglais" in french.answer
     assert str(engine.contact.email) in french.answer
     spanish = engine.answer("¿Venden mi correo electrónico?")
     assert spanish.status == "fallback"
-    assert isinstance(spanish, ForeignAnswer)
     assert spanish.language == "es"
     assert str(engine.contact.phone) in spanish.answer
     english = engine.answer("do u sell my emial")
     assert english.status == "answered"
-    assert not isinstance(english, ForeignAnswer)
+    assert english.language is None

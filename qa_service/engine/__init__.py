@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qa_service import language  # the module, not its names: it imports Answer from here
+from qa_service import language
 from qa_service.config import DEFAULT_INTENTS, Settings
 from qa_service.corpus import Contact, Policy, load_policy
 from qa_service.engine.analysis import Analyzer, Query
@@ -78,7 +78,6 @@ class Engine:
             self.tuning,
             names - generic,
         )
-
         self.routes = resolve(intents.intents, policy)
         self._router = Router(self.routes, self.analyzer, self.tuning)
         self._composer = Composer(
@@ -87,7 +86,8 @@ class Engine:
         self._searcher = Searcher(policy, self.analyzer, self.clause_scores)
         # Terms a privacy policy would use: the policy's own, the lexicon's and those of the
         # intents about privacy.
-        about_privacy = [*(word for group in intents.lexicon.related for word in group)] + [
+        about_privacy = [word for group in intents.lexicon.related for word in group]
+        about_privacy += [
             text
             for i in intents.intents
             if i.kind in ("answer", "topic", "handoff")
@@ -96,6 +96,7 @@ class Engine:
         self._domain = frozenset(t for terms in clause_terms for t in terms) | frozenset(
             t for text in about_privacy for t in self.analyzer.known_terms(text)
         )
+        self._language = language.policy_language(policy)
         self._cache = _AnswerCache(answer_cache) if answer_cache > 0 else None
 
     @classmethod
@@ -143,9 +144,19 @@ class Engine:
 
     def _answer(self, question: str) -> Answer:
         # A question in a language the policy is not written in is told so, in its language.
-        foreign = language.foreign_answer(question, self.policy, self.contact)
-        if foreign is not None:
-            return foreign
+        found = language.detect(question, self._language)
+        if found is not None and self._language.language is not None:
+            return Answer(
+                status="fallback",
+                answer=language.reply_text(
+                    found.language, self._language.language, self.policy.owner, self.contact
+                ),
+                citations=(),
+                confidence=found.confidence,
+                contact=self.contact,
+                suggestions=(),
+                language=found.language,
+            )
         a = self.assess(question)
         decision = decide(self.tuning, a.route, a.evidence)
         return self._composer.answer(decision, a.query, a.scores, a.cited)

@@ -26,6 +26,7 @@ class Answer:
     contact: Contact
     suggestions: tuple[str, ...]
     intent: str | None = None
+    language: str | None = None  # the question's, when the policy is not written in it
 
 
 @dataclass(frozen=True, slots=True)
