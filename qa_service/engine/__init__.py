@@ -9,11 +9,7 @@ synchronous (no aiohttp here), built once from a policy and its intents, then re
 
 from __future__ import annotations
 
-import hashlib
 import math
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +17,7 @@ from qa_service import language
 from qa_service.config import DEFAULT_INTENTS, Settings
 from qa_service.corpus import Contact, Policy, load_policy
 from qa_service.engine.analysis import Analyzer, Query
+from qa_service.engine.cache import DigestCache
 from qa_service.engine.compose import Composer
 from qa_service.engine.decision import Evidence, decide
 from qa_service.engine.results import STATUSES, Answer, Citation, SearchHit, Status
@@ -97,7 +94,8 @@ class Engine:
             t for text in about_privacy for t in self.analyzer.known_terms(text)
         )
         self._language = language.policy_language(policy)
-        self._cache = _AnswerCache(answer_cache) if answer_cache > 0 else None
+        # Answers to repeated questions (a suggestion the widget offered, a popular one).
+        self._cache = DigestCache(self._answer, answer_cache) if answer_cache > 0 else None
 
     @classmethod
     def from_policy(
@@ -139,7 +137,7 @@ class Engine:
 
     def answer(self, question: str) -> Answer:
         if self._cache is not None:
-            return self._cache.get(question, self._answer)
+            return self._cache(question)
         return self._answer(question)
 
     def _answer(self, question: str) -> Answer:
@@ -232,29 +230,3 @@ class Assessment:
     route: Route | None
     cited: int | None  # index of the clause an answer would cite first
     evidence: Evidence
-
-
-class _AnswerCache:
-    """Answers to repeated questions (a suggestion the widget offered, a popular one), kept
-    under a digest of the question: the cache holds no text a visitor typed."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._answers: OrderedDict[bytes, Answer] = OrderedDict()
-        self._lock = threading.Lock()  # the engine also runs in the worker thread
-
-    def get(self, question: str, compute: Callable[[str], Answer]) -> Answer:
-        key = hashlib.blake2b(question.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        with self._lock:
-            if (found := self._answers.get(key)) is not None:
-                self._answers.move_to_end(key)
-                return found
-        answer = compute(question)
-        with self._lock:
-            self._answers[key] = answer
-            if len(self._answers) > self.size:
-                self._answers.popitem(last=False)
-        return answer
-
-    def __len__(self) -> int:
-        return len(self._answers)

@@ -4,17 +4,15 @@ index terms (function words dropped, synonyms joined, inflections stemmed)."""
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from qa_service.engine.cache import DigestCache
 from qa_service.intents import Lexicon
 
 # English function words. Deliberately short: words such as "not", "keep", "long" and
@@ -140,8 +138,8 @@ class Analyzer:
         self._by_length = [
             bisect.bisect_left(self._lengthwise, n, key=len) for n in range(longest + 2)
         ]
-        self._corrections: OrderedDict[bytes, str | None] = OrderedDict()
-        self._lock = threading.Lock()  # the engine also runs in a worker thread
+        # Corrections of the words visitors misspell, kept under a digest of the word.
+        self.correct = DigestCache(self._correct, 4096)
         lexicon = lexicon or Lexicon()
         # A term's related terms (the others of its groups), and the terms that say nothing.
         related: dict[str, set[str]] = {}
@@ -169,14 +167,9 @@ class Analyzer:
             i += 1
         return out
 
-    def correct(self, word: str) -> str | None:
+    def _correct(self, word: str) -> str | None:
         """The known word closest to an unknown one, if one is close enough (the first of the
         vocabulary's order among equals)."""
-        key = hashlib.blake2b(word.encode(), digest_size=12).digest()
-        with self._lock:
-            if key in self._corrections:
-                self._corrections.move_to_end(key)
-                return self._corrections[key]
         cutoff = 80 if len(word) >= 5 else 85
         # A ratio of 80 or more needs lengths within a factor of 1.5: only those are compared
         # (none, for a word half as long again as the longest known one).
@@ -186,12 +179,7 @@ class Analyzer:
         found = process.extractOne(
             word, self._lengthwise[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff
         )
-        correction = found[0] if found is not None else None
-        with self._lock:  # keyed by a digest: the cache holds policy words, never a visitor's
-            self._corrections[key] = correction
-            if len(self._corrections) > 4096:
-                self._corrections.popitem(last=False)
-        return correction
+        return found[0] if found is not None else None
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
