@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.questions import questions
 from qa_service.config import DEFAULT_POLICY
 from qa_service.corpus import load_policy
+from qa_service.evaluation import labelled_policies
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -26,18 +27,14 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 def english_sets() -> dict[str, Path]:
     """Each labelled set of English questions, with the policy it was written for."""
     sets = {"labelled.jsonl": DEFAULT_POLICY}
-    for questions_file in sorted((DATA / "policies").glob("*.jsonl")):
-        policy = next(
-            p
-            for p in questions_file.parent.glob(f"{questions_file.stem}.*")
-            if p.suffix != ".jsonl"
-        )
-        sets[f"policies/{questions_file.name}"] = policy
+    for policy, labelled in labelled_policies(DATA / "policies"):
+        sets[f"policies/{labelled.name}"] = policy
     return sets
 
 
-def _lines(path: Path) -> list[dict[str, object]]:
-    text = path.read_text(encoding="utf-8")
+def lines(name: str) -> list[dict[str, object]]:
+    """The JSON lines of a file in tests/data."""
+    text = (DATA / name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
@@ -57,7 +54,7 @@ def main() -> None:
     misread: list[tuple[str, str]] = []
     for name, policy_path in english_sets().items():
         known = policy_language(load_policy(policy_path))
-        for case in _lines(DATA / name):
+        for case in lines(name):
             english += 1
             if (found := detect(str(case["question"]), known)) is not None:
                 misread.append((str(case["question"]), found.language))
@@ -75,7 +72,7 @@ def main() -> None:
     asked: Counter[str] = Counter()
     left_alone = 0
     others = 0
-    for case in _lines(DATA / "languages.jsonl"):
+    for case in lines("languages.jsonl"):
         question, language = str(case["question"]), str(case["language"])
         found = detect(question, bundled)
         if case["reply"]:

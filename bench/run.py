@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from questions import questions  # noqa: E402
+from soak import children  # noqa: E402
 from synthetic import synthetic_policy  # noqa: E402
 
 PY = sys.executable
@@ -108,21 +109,10 @@ def stop(server: Server) -> None:
         server.proc.wait()
 
 
-def _tree(pid: int) -> list[int]:
-    pids = [pid]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                pids.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return pids
-
-
 def _summed_mib(pid: int, file: str, field: str) -> float:
     """A /proc memory field (in kB) of the process and its children, summed, in MiB."""
     total = 0
-    for p in _tree(pid):
+    for p in [pid, *children(pid)]:
         try:
             for line in Path(f"/proc/{p}/{file}").read_text().splitlines():
                 if line.startswith(field):

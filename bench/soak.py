@@ -220,7 +220,8 @@ async def _wait_for_log(log: Path, text: str, count: int, seconds: float = 30.0)
         await asyncio.sleep(0.05)
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is `pid`."""
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -282,7 +283,7 @@ async def _sighup_reloader(
     report.rejected_reloads = rejected
     if kill:
         await asyncio.sleep(max(0.0, duration * 0.75 - span))
-        held = {pid: _connections_of(pid, port) for pid in _children(proc.pid)}
+        held = {pid: _connections_of(pid, port) for pid in children(proc.pid)}
         victim = max(held, key=lambda pid: held[pid])  # the one whose loss shows most
         report.victim_connections = held[victim]
         report.in_flight_at_kill = report.in_flight

@@ -3,12 +3,12 @@ typos or shorthand, and answered in the visitor's language with the contacts."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench.languages import english_sets, lines
+from bench.questions import questions
 from qa_service.config import DEFAULT_INTENTS, DEFAULT_POLICY
 from qa_service.corpus import Contact, Policy, load_policy, parse_policy
 from qa_service.engine import Engine
@@ -20,26 +20,7 @@ from qa_service.language import (
     reply_text,
 )
 
-from .conftest import DATA
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-from questions import questions
-
 COMMON = load_intents(intent_files(DEFAULT_INTENTS, Path("own_policy.md")))
-
-
-def english_sets() -> dict[str, Path]:
-    """Each labelled set of English questions, with the policy it was written for."""
-    sets = {"labelled.jsonl": DEFAULT_POLICY}
-    for questions_file in sorted((DATA / "policies").glob("*.jsonl")):
-        policy = next(
-            p
-            for p in questions_file.parent.glob(f"{questions_file.stem}.*")
-            if p.suffix != ".jsonl"
-        )
-        sets[f"policies/{questions_file.name}"] = policy
-    return sets
 
 
 ENGLISH_SETS = english_sets()
@@ -57,11 +38,6 @@ conservons vos données pendant trois ans après votre dernière commande.
 
 Pour toute question, écrivez à vie-privee@exemple.fr ou appelez le 01 23 45 67 89.
 """
-
-
-def lines(name: str) -> list[dict[str, object]]:
-    text = (DATA / name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")

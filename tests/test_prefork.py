@@ -19,24 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.soak import children
+
 from .conftest import listening_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-
-
-def _children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
 
 
 def _wait(condition: Callable[[], object], timeout: float = 30.0) -> None:
@@ -78,7 +68,7 @@ class Workers:
         _wait(lambda: len(self.children()) == 2 and self.ask("hello"))
 
     def children(self) -> set[int]:
-        return _children(self.proc.pid)
+        return set(children(self.proc.pid))
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
