@@ -6,9 +6,7 @@ DOM in the browser from the JSON API (qa_service/static/).
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from qa_service.corpus import Clause, Contact, Policy
 from qa_service.engine import Engine
 from qa_service.errors import Problem
 from qa_service.insights.service import widget_notice
+from qa_service.layout import escape, page
 from qa_service.serialise import contact_json, json_reply, policy_url
 from qa_service.state import ENGINE, SETTINGS
 
@@ -28,8 +27,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 _EMAIL = re.compile(r"[^\s@<>\"'()]+@[^\s@<>\"'()]+\.[^\s@<>\"'()]+")
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape
 
 
 def tel_href(phone: str) -> str:
@@ -59,25 +57,6 @@ def starter_questions(engine: Engine, most: int = 3) -> list[str]:
 
 
 # --- layout ---------------------------------------------------------------------------------
-
-
-def _page(title: str, body: str, *, body_class: str, scripts: Iterable[str] = ()) -> str:
-    tags = "".join(f'\n<script src="{_e(src)}" defer></script>' for src in scripts)
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>{_e(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/pages.css">{tags}
-</head>
-<body class="{_e(body_class)}">
-{body}
-</body>
-</html>
-"""
 
 
 def _site_header(policy: Policy, current: str) -> str:
@@ -169,7 +148,7 @@ def render_policy(policy: Policy, contact: Contact) -> str:
     {_contact_list(contact)}
   </section>
 </main>"""
-    return _page(f"{policy.title}", body, body_class="page-policy")
+    return page(f"{policy.title}", body, body_class="page-policy")
 
 
 # --- demo page and console ------------------------------------------------------------------
@@ -227,7 +206,7 @@ def render_demo(engine: Engine, origin: str) -> str:
   </section>
 </main>
 {embed}"""
-    return _page(f"{owner_name(policy)}: privacy questions", body, body_class="page-demo")
+    return page(f"{owner_name(policy)}: privacy questions", body, body_class="page-demo")
 
 
 def render_agent(engine: Engine) -> str:
@@ -256,7 +235,7 @@ def render_agent(engine: Engine) -> str:
     tabindex="-1" hidden></div>
   <p id="toast" class="toast" role="status" aria-live="polite" hidden></p>
 </main>"""
-    return _page(
+    return page(
         f"Agent console: {policy.title}",
         body,
         body_class="page-agent",

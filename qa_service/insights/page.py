@@ -3,18 +3,16 @@ value through html.escape, no script."""
 
 from __future__ import annotations
 
-import html
-
 from qa_service.engine import STATUSES
 from qa_service.insights.charts import Bar, bars, daily_statuses
 from qa_service.insights.report import Report, rate
+from qa_service.layout import escape, page
 
 DAY_CHOICES = (7, 30, 90)
 CHANNEL_NAMES = {"widget": "From the widget", "agent": "From agents", "api": "From the API"}
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape
 
 
 def _percent(value: float | None) -> str:
@@ -22,25 +20,13 @@ def _percent(value: float | None) -> str:
 
 
 def _page(title: str, main: str) -> str:
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<meta name="robots" content="noindex">
-<title>{_e(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/pages.css">
-<link rel="stylesheet" href="/static/insights.css">
-</head>
-<body class="page-insights">
-<main class="insights" id="main">
-{main}
-</main>
-</body>
-</html>
-"""
+    return page(
+        title,
+        f'<main class="insights" id="main">\n{main}\n</main>',
+        body_class="page-insights",
+        styles=["/static/insights.css"],
+        indexed=False,
+    )
 
 
 def render_login(policy_title: str, error: str | None = None) -> str:
