@@ -133,7 +133,7 @@ class Engine:
         return [route.intent.question or "" for route in self._composer.pool[:most]]
 
     def clause_scores(self, query: Query) -> Floats:
-        return self._clauses.scores(self._clauses.read(query))
+        return self._clauses.scores(query, self._clauses.read(query))
 
     def answer(self, question: str) -> Answer:
         if self._cache is not None:
@@ -164,7 +164,7 @@ class Engine:
         first, and the evidence the confidence is computed from (`run.py tune` fits on it)."""
         query = self.analyzer.query(question)
         reading = self._clauses.read(query)
-        scores = self._clauses.scores(reading)
+        scores = self._clauses.scores(query, reading)
         route_scores = self._router.scores(query, scores)
         route, _ = self._router.best(route_scores) or (None, 0.0)
         cited = self._candidate(route, scores)

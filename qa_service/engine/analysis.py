@@ -98,6 +98,7 @@ class Query:
 
     words: tuple[str, ...]
     terms: tuple[str, ...]
+    chars: tuple[str, ...]  # character n-grams of its words that carry meaning
 
     @property
     def text(self) -> str:
@@ -206,8 +207,15 @@ class Analyzer:
 
     def query(self, text: str) -> Query:
         """A visitor's text, typos corrected."""
-        words = self.words(text)
-        return Query(tuple(words), tuple(self.terms(words)))
+        return self.query_of(self.words(text))
+
+    def query_of(self, words: Sequence[str]) -> Query:
+        return Query(tuple(words), tuple(self.terms(words)), tuple(self.char_ngrams(words)))
+
+    def char_ngrams(self, words: Iterable[str]) -> list[str]:
+        """Character n-grams of the words that carry meaning: those of "you" and "the" would
+        match nearly everything."""
+        return char_ngrams(w for w in words if self.term(w) is not None)
 
     def known_terms(self, text: str) -> list[str]:
         """Terms of a text of the policy or intents: no typo correction."""

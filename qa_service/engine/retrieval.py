@@ -15,7 +15,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qa_service.corpus import Clause
-from qa_service.engine.analysis import Analyzer, Query, char_ngrams, ngrams, sort_tokens
+from qa_service.engine.analysis import Analyzer, Query, ngrams, sort_tokens
 from qa_service.engine.tuning import Tuning
 from qa_service.intents import QuestionType
 
@@ -187,10 +187,6 @@ class _Shared:
         return self._index.scores(terms, weights)[self._of]
 
 
-def _content(analyzer: Analyzer, text: str) -> list[str]:
-    return [w for w in analyzer.raw_words(text) if analyzer.term(w) is not None]
-
-
 @dataclass(frozen=True, slots=True)
 class Reading:
     """A question as the clause index reads it."""
@@ -199,7 +195,6 @@ class Reading:
     terms: tuple[str, ...]  # those, their pairs and their related words...
     weights: tuple[float, ...]  # ...each with its weight
     kinds: tuple[int, ...]  # the question types it asks
-    content: list[str]  # its words that carry meaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +232,7 @@ class ClauseIndex:
         # Headings and lead-ins are shared by many clauses: each distinct one is scored once.
         self._heading = _Shared([c.section for c in clauses], analyzer, t)
         self._context = _Shared([c.context for c in clauses], analyzer, t)
-        # Character n-grams of the words that carry meaning: those of "you" and "the" would
-        # match every clause.
-        self._chars = TermIndex([char_ngrams(_content(analyzer, c.text)) for c in clauses])
+        self._chars = TermIndex([analyzer.char_ngrams(analyzer.raw_words(c.text)) for c in clauses])
         self._postings = Postings(self._text.matrix, self._chars.matrix)  # both in one gather
         self._terms = [
             frozenset(terms).union(self._heading.terms(n), self._context.terms(n))
@@ -285,8 +278,7 @@ class ClauseIndex:
                     seen.add(other)
                     terms.append(other)
                     weights.append(t.related)
-        content = [w for w in query.words if self.analyzer.term(w) is not None]
-        return Reading(tuple(own), tuple(terms), tuple(weights), tuple(kinds), content)
+        return Reading(tuple(own), tuple(terms), tuple(weights), tuple(kinds))
 
     def match(self, reading: Reading, clause: int) -> Match:
         """How much of the question the clause holds (see Match)."""
@@ -314,7 +306,7 @@ class ClauseIndex:
                 rarest, rarest_held = idf.get(term, 0.0), share
         return Match(gained / total, unknown / len(own), rarest_held)
 
-    def scores(self, reading: Reading) -> Floats:
+    def scores(self, query: Query, reading: Reading) -> Floats:
         t = self.tuning
         terms, weights = reading.terms, reading.weights
         idf = self._text.idf
@@ -326,7 +318,7 @@ class ClauseIndex:
         if not most:
             return np.zeros(self.size)
         columns, text = self._text.weigh(terms, weights)
-        grams, chars = self._chars.weigh(char_ngrams(reading.content))
+        grams, chars = self._chars.weigh(query.chars)
         scores = self._postings.gather((columns, text / most), (grams, t.chars * chars))
         for field, weight in ((self._heading, t.heading), (self._context, t.context)):
             if (found := field.scores(terms, weights)) is not None:

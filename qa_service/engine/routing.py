@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa_service.corpus import Clause, Policy
-from qa_service.engine.analysis import Analyzer, Query, char_ngrams, fold, ngrams
+from qa_service.engine.analysis import Analyzer, Query, fold, ngrams
 from qa_service.engine.retrieval import Floats, FuzzyIndex, Postings, TermIndex
 from qa_service.engine.tuning import Tuning
 from qa_service.errors import IntentError
@@ -90,10 +90,7 @@ class Router:
         # Examples come route by route: a route's best example is a maximum over one run.
         self._starts = np.flatnonzero(np.diff(np.asarray([-1, *owners], dtype=np.intp)))
         self._words = TermIndex([ngrams(analyzer.terms(t.split())) for t in texts])
-        self._chars = TermIndex(
-            [char_ngrams(w for w in t.split() if analyzer.term(w) is not None) for t in texts]
-        )
-        self._analyzer = analyzer
+        self._chars = TermIndex([analyzer.char_ngrams(t.split()) for t in texts])
         self._fuzzy = FuzzyIndex(texts)
         self._postings = Postings(self._words.matrix, self._chars.matrix)  # both in one gather
         # Cue phrases, padded with spaces so that one is said when its words follow one
@@ -128,8 +125,7 @@ class Router:
             return np.zeros(0)
         t = self.tuning
         words = self._words.weigh(query.features)
-        content = (w for w in query.words if self._analyzer.term(w) is not None)
-        grams, chars = self._chars.weigh(char_ngrams(content))
+        grams, chars = self._chars.weigh(query.chars)
         examples = self._postings.gather(
             (words[0], t.word * words[1]), (grams, t.char * chars)
         ) + t.fuzzy * self._fuzzy.scores(query.text)

@@ -41,7 +41,7 @@ class Searcher:
         if len(last) >= 3 and last in self.analyzer.known:
             words.append(last)
         words += completions[:COMPLETIONS]
-        return Query(tuple(words), tuple(self.analyzer.terms(words)))
+        return self.analyzer.query_of(words)
 
     def search(self, text: str, limit: int = 5, *, prefix: bool = False) -> list[SearchHit]:
         query = self._complete(text) if prefix else self.analyzer.query(text)
