@@ -18,11 +18,6 @@ OTHER = "https://evil.example.net"
 Make = Callable[..., Awaitable[TestClient]]
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.from_settings(Settings())
-
-
 @pytest.fixture
 def client(aiohttp_client: Make, engine: Engine) -> Make:
     async def make(*origins: str) -> TestClient:

@@ -47,11 +47,6 @@ def parse(html: str) -> Elements:
     return parser
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine.from_settings(Settings())
-
-
 @pytest.fixture
 async def client(aiohttp_client: Make, engine: Engine) -> TestClient:
     return await aiohttp_client(create_app(Settings(), engine=engine))

@@ -16,7 +16,6 @@ from qa_service.intents import intent_files, load_intents
 from qa_service.serialise import answer_json
 
 LIMIT = Settings().max_question_chars
-ENGINE = Engine.from_settings(Settings())  # built once: hypothesis reruns the test body
 
 # Every code point, lone surrogates included (JSON can carry them as \ud800 escapes).
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=LIMIT)
@@ -52,34 +51,34 @@ WORDY = st.lists(
 ).map(" ".join)
 
 
-def _well_formed(answer: Answer) -> None:
+def _well_formed(engine: Engine, answer: Answer) -> None:
     assert answer.status in STATUSES
     assert isinstance(answer.answer, str) and answer.answer.strip()
     assert 0.0 <= answer.confidence <= 1.0
     if answer.status == "answered":
         assert answer.citations
     for citation in answer.citations:
-        assert ENGINE.policy.clause(citation.clause.id) is citation.clause
+        assert engine.policy.clause(citation.clause.id) is citation.clause
     assert len(answer.suggestions) <= 3
     answer_json(answer)  # serialisable as the API sends it
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY_TEXT)
-def test_any_text_gets_a_well_formed_answer(question: str) -> None:
-    _well_formed(ENGINE.answer(question))
+def test_any_text_gets_a_well_formed_answer(engine: Engine, question: str) -> None:
+    _well_formed(engine, engine.answer(question))
 
 
 @settings(max_examples=200, deadline=None)
 @given(WORDY)
-def test_privacy_words_in_any_order_get_a_well_formed_answer(question: str) -> None:
-    _well_formed(ENGINE.answer(question))
+def test_privacy_words_in_any_order_get_a_well_formed_answer(engine: Engine, question: str) -> None:
+    _well_formed(engine, engine.answer(question))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY_TEXT | WORDY, st.integers(min_value=1, max_value=50))
-def test_any_search_is_ranked_and_bounded(query: str, limit: int) -> None:
-    hits = ENGINE.search(query, limit)
+def test_any_search_is_ranked_and_bounded(engine: Engine, query: str, limit: int) -> None:
+    hits = engine.search(query, limit)
     assert len(hits) <= limit
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)

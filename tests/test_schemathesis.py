@@ -22,11 +22,11 @@ schema = schemathesis.openapi.from_dict(spec())
 
 
 @pytest.fixture(scope="module")
-def live_url() -> Iterator[str]:
+def live_url(engine: Engine) -> Iterator[str]:
     """The app served from a thread of its own, on 127.0.0.1 only."""
     app = create_app(
         Settings(rate_limit=0, admin_token="not-the-token-schemathesis-knows"),
-        engine=Engine.from_settings(Settings()),
+        engine=engine,
     )
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)

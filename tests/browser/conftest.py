@@ -36,11 +36,6 @@ from qa_service.engine import Engine
 
 
 @pytest.fixture(scope="session")
-def engine() -> Engine:
-    return Engine.from_settings(Settings())
-
-
-@pytest.fixture(scope="session")
 def sites(engine: Engine) -> Iterator[Sites]:
     api_base: dict[str, str] = {}
 
