@@ -64,7 +64,6 @@ class Engine:
             + [e for i in intents.intents for e in (*i.examples, *i.evidence, i.question or "")],
             intents.lexicon,
         )
-        clause_terms = [self.analyzer.known_terms(f"{c.text} {c.section}") for c in policy.clauses]
         # The words of the company's and product's names: many questions say them.
         generic = set(self.analyzer.known_terms("privacy policy statement notice inc ltd llc"))
         names = frozenset(self.analyzer.known_terms(f"{policy.title} {policy.owner or ''}"))
@@ -90,7 +89,7 @@ class Engine:
             if i.kind in ("answer", "topic", "handoff")
             for text in (*i.examples, *i.evidence)
         ]
-        self._domain = frozenset(t for terms in clause_terms for t in terms) | frozenset(
+        self._domain = self._clauses.terms | frozenset(
             t for text in about_privacy for t in self.analyzer.known_terms(text)
         )
         self._language = language.policy_language(policy)

@@ -280,6 +280,11 @@ class ClauseIndex:
                     weights.append(t.related)
         return Reading(tuple(own), tuple(terms), tuple(weights), tuple(kinds))
 
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every term of the clauses, their headings and lead-ins."""
+        return frozenset().union(*self._terms)
+
     def match(self, reading: Reading, clause: int) -> Match:
         """How much of the question the clause holds (see Match)."""
         own = dict.fromkeys(reading.own)  # in order: ties of idf go to the first said
