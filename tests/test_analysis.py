@@ -15,6 +15,8 @@ from qa_service.engine.analysis import Analyzer, char_ngrams, fold, ngrams, spli
         (["share", "shared", "sharing", "shares"], True),
         (["address", "addresses"], True),
         (["ship", "shipping"], True),
+        (["effective", "effect"], True),
+        (["deletion", "deleted", "delete"], True),
         (["sell", "cell"], False),
     ],
 )

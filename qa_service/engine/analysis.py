@@ -6,10 +6,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from qa_service.engine.cache import DigestCache
@@ -50,26 +52,17 @@ def split(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix-stripping stemmer: enough to join plural, -ing and -ed forms."""
+    """The word's Snowball (Porter 2) stem: "retention", "retained" and "retaining" are one
+    term. Numbers and words of three letters or fewer stay as they are."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "i"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
-    elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouslz":
-        word = word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    if word.endswith("y") and len(word) > 3:
-        word = word[:-1] + "i"
-    return word
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:  # a Snowball stemmer keeps state while it works: one per thread
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
+
+
+_local = threading.local()
 
 
 def ngrams(terms: Sequence[str]) -> list[str]:
