@@ -21,6 +21,8 @@ from qa_service.intents import QuestionType
 
 Floats = npt.NDArray[np.float64]
 
+RERANK = 10  # how many of the best clauses coverage re-ranks
+
 
 def _identity(doc: list[str]) -> list[str]:
     return doc
@@ -330,4 +332,11 @@ class ClauseIndex:
                 scores += weight / most * found
         for k in reading.kinds:
             scores += t.asks * self._kinds[k][1]
+        # BM25 rewards a term said often; a clause that holds more of the question's distinct
+        # terms is the likelier answer: the first few are re-ranked by their coverage too.
+        if t.coverage:
+            first = top(scores, RERANK)
+            scores[first] += t.coverage * np.asarray(
+                [self.match(reading, int(n)).coverage for n in first]
+            )
         return scores
