@@ -75,7 +75,8 @@ class Router:
 
     Routes fire only when asked: a generic topic only when the question names it (says one of
     its cues); a conversational intent only for a chatty message, one whose words its examples
-    use, all but one at most ("can any 3rd party see my chats?" is not "see you")."""
+    use, all but one at most, and no privacy word they do not ("can any 3rd party see my
+    chats?" is not "see you", "can someone send my kid a message" is not asking for a person)."""
 
     def __init__(self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning) -> None:
         self.routes = tuple(routes)
@@ -119,6 +120,7 @@ class Router:
             if self.routes[n].intent.kind in CHAT:
                 vocabularies.setdefault(n, set()).update(analyzer.terms(text.split()))
         self._chat = {n: frozenset(v) for n, v in vocabularies.items()}
+        self._privacy = frozenset(analyzer.related)  # words a question about privacy uses
 
     def scores(self, query: Query, clause_scores: Floats) -> Floats:
         if not self.routes:
@@ -142,7 +144,8 @@ class Router:
         scores[self._topics & (cued == 0)] = 0.0  # a topic the question does not name
         terms = set(query.terms)
         for n, vocabulary in self._chat.items():
-            if len(terms - vocabulary) > 1 and not cued[n]:
+            other = terms - vocabulary
+            if (len(other) > 1 and not cued[n]) or not self._privacy.isdisjoint(other):
                 scores[n] = 0.0  # not a chatty message, whatever its words resemble
         return np.asarray(scores, dtype=np.float64)
 
