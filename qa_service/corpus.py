@@ -1245,6 +1245,22 @@ def parse_date(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+# Kinds of value a clause may hold, which a question may ask for ("what's your phone number?").
+_FINDS: dict[str, Callable[[str], object]] = {
+    "email": _EMAIL.search,
+    "phone": _PHONE.search,
+    "address": _INLINE_ADDRESS.search,
+    "date": parse_date,
+}
+HOLDS = tuple(_FINDS)
+
+
+def holds(text: str) -> frozenset[str]:
+    """The kinds of value (HOLDS) the text holds: an email address, a phone number, a postal
+    address, a date."""
+    return frozenset(kind for kind, find in _FINDS.items() if find(text))
+
+
 def _phone_key(phone: str) -> str:
     digits = re.sub(r"\D", "", phone)
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits

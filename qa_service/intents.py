@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from qa_service.corpus import HOLDS
 from qa_service.errors import IntentError
 
 Kind = Literal["answer", "topic", "smalltalk", "handoff", "out_of_scope"]
@@ -46,10 +47,12 @@ class IntentSet:
 @dataclass(frozen=True, slots=True)
 class QuestionType:
     """A question saying one of `asks` ("how long") is looking for a clause saying one of
-    `says` ("days", "retain")."""
+    `says` ("days", "retain") or holding one of the kinds of value of `holds` ("phone": a
+    phone number; see corpus.HOLDS)."""
 
     asks: tuple[str, ...]
     says: tuple[str, ...]
+    holds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,8 @@ def _strings(value: Any, where: str, key: str, *, required: bool) -> tuple[str, 
         raise IntentError(f"{where}: '{key}' must not be empty")
     return tuple(v.strip() for v in value)
 
+
+_QUESTION_TYPE = frozenset({"asks", "says", "holds"})
 
 _INTENT_KEYS = frozenset(
     {"name", "kind", "examples", "question", "cite", "evidence", "lead", "response", "cues"}
@@ -238,12 +243,21 @@ def load_intents(paths: list[Path]) -> IntentSet:
             )
         for raw in data.get("question_type", []):
             where = f"{path}:{_line_of(text, 'question_type')}"
-            if not isinstance(raw, dict) or set(raw) != {"asks", "says"}:
-                raise IntentError(f"{where}: a [[question_type]] needs 'asks' and 'says'")
+            if not isinstance(raw, dict) or not {"asks", "says"} <= set(raw) <= _QUESTION_TYPE:
+                raise IntentError(
+                    f"{where}: a [[question_type]] needs 'asks' and 'says', and may have 'holds'"
+                )
+            holds = _strings(raw.get("holds"), where, "holds", required=False)
+            if unknown_kinds := sorted(set(holds) - set(HOLDS)):
+                raise IntentError(
+                    f"{where}: unknown kind of value '{unknown_kinds[0]}' in 'holds' "
+                    f"(known: {', '.join(HOLDS)})"
+                )
             question_types.append(
                 QuestionType(
                     _strings(raw["asks"], where, "asks", required=True),
                     _strings(raw["says"], where, "says", required=True),
+                    holds,
                 )
             )
     missing = [key for key in REQUIRED_RESPONSES if key not in responses]

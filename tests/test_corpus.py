@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from qa_service.config import DEFAULT_POLICY
-from qa_service.corpus import Format, load_policy, parse_policy, split_sentences
+from qa_service.corpus import Format, holds, load_policy, parse_policy, split_sentences
 from qa_service.errors import PolicyError
 
 from .conftest import DATA
@@ -728,3 +728,17 @@ def test_markdown_policy_with_run_in_headings() -> None:
     assert by_text["Cloud hosting provider — Stores your data in the EU"].context == (
         "We share your information with the following service providers: Provider — Purpose"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Email privacy@kestrel.example or call +1 503 555 0199.", {"email", "phone"}),
+        ("Write to us at 12 Harbor Street, Portland, OR 97201.", {"address"}),
+        ("Effective Date: September 15, 2024", {"date"}),
+        ("We keep order records for six years.", set()),
+        ("We collect your email address and phone number.", set()),
+    ],
+)
+def test_holds_finds_the_values_a_question_may_ask_for(text: str, kinds: set[str]) -> None:
+    assert holds(text) == kinds

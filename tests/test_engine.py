@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa_service.config import Settings
@@ -102,3 +104,24 @@ def test_contact_can_be_set_in_configuration() -> None:
     answer = engine.answer("How long do you keep my data?")
     assert "dpo@example.org" in answer.answer and "+1 555 0100" in answer.answer
     assert answer.contact.address == engine.policy.contact.address
+
+
+def test_a_question_asking_for_a_contact_detail_cites_the_clause_holding_it(
+    tmp_path: Path,
+) -> None:
+    policy = tmp_path / "policy.md"
+    policy.write_text(
+        "# Privacy Policy of Kestrel Bikes\n\n## What we collect\n\n"
+        "When you order a bike we collect your name, delivery address and phone number.\n\n"
+        "We use your phone number only to arrange delivery.\n\n## Contact\n\n"
+        "Questions? Ring us on +1 503 555 0199 or write to privacy@kestrel.example.\n\n"
+        "Our office is at 12 Harbor Street, Portland, OR 97201.\n"
+    )
+    engine = Engine.from_policy(policy)
+    phone = engine.answer("what's your phone number?")
+    assert "+1 503 555 0199" in phone.citations[0].clause.text
+    letter = engine.answer("where can i send a letter to you")
+    assert "12 Harbor Street" in letter.citations[0].clause.text
+    # Asking about the visitor's own phone number is not asking for the company's.
+    mine = engine.search("do you share my phone number", limit=1)
+    assert "+1 503" not in mine[0].clause.text

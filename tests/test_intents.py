@@ -124,3 +124,15 @@ def test_an_ambiguous_cited_phrase_fails_at_start_up(tmp_path: Path) -> None:
     )
     with pytest.raises(IntentError, match="quote more of the one you mean"):
         Engine(load_policy(DEFAULT_POLICY), load_intents([path]))
+
+
+def test_a_question_type_may_ask_only_for_kinds_of_value_the_corpus_finds(
+    tmp_path: Path,
+) -> None:
+    good = write(tmp_path, '\n[[question_type]]\nasks = ["your fax"]\nsays = ["fax us"]\n')
+    assert load_intents([good]).lexicon.question_types[0].holds == ()
+    bad = write(
+        tmp_path, '\n[[question_type]]\nasks = ["your fax"]\nsays = ["fax us"]\nholds = ["fax"]\n'
+    )
+    with pytest.raises(IntentError, match="unknown kind of value 'fax' in 'holds'"):
+        load_intents([bad])

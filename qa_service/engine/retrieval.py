@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from qa_service.corpus import Clause
+from qa_service.corpus import Clause, holds
 from qa_service.engine.analysis import Analyzer, Query, ngrams, sort_tokens
 from qa_service.engine.tuning import Tuning
 from qa_service.intents import QuestionType
@@ -207,11 +207,21 @@ class Match:
     rarest: float  # whether the clause holds the question's rarest term the policy uses
 
 
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """A question type as the index uses it (see QuestionType)."""
+
+    asks: list[str]  # its phrases, padded with spaces
+    bonus: Floats  # what each clause gains when a question asks it
+    held: npt.NDArray[np.bool_]  # whether each clause holds a value of the kind asked for
+
+
 class ClauseIndex:
     """The policy's clauses ranked against a question: BM25 over each clause's terms and term
     pairs; its section heading and list lead-in as lower-weighted fields; a question word's
-    related words weighted below it; character n-grams for spellings terms miss; and a bonus
-    for clauses of the kind the question asks for ("how long" prefers durations).
+    related words weighted below it; character n-grams for spellings terms miss; a bonus for
+    clauses of the kind the question asks for ("how long" prefers durations, "your phone
+    number" a clause holding one); and the best few re-ranked by coverage.
 
     Scores are normalised by what the question's terms could score at most, so they mean the
     same on any policy: about 1 when a clause holds every term of the question."""
@@ -241,30 +251,38 @@ class ClauseIndex:
             for n, terms in enumerate(text)
         ]
         # Question types: the phrases that ask (padded words, matched in the question's words)
-        # and which clauses say what they ask for (a term, or a phrase of several).
+        # and which clauses say what they ask for (a term, or a phrase of several) or hold
+        # the kind of value they ask for (a phone number).
         words = [f" {' '.join(analyzer.raw_words(c.text))} " for c in clauses]
-        self._kinds: list[tuple[list[str], Floats]] = []
+        values = [holds(c.text) for c in clauses]
+        self._kinds: list[_Kind] = []
         for kind in question_types:
             says = [analyzer.raw_words(s) for s in kind.says]
             single = {t for s in says if len(s) == 1 for t in analyzer.terms(s)}
             phrases = [f" {' '.join(s)} " for s in says if len(s) > 1]
-            held = [
+            says_it = [
                 bool(single & terms) or any(ph in w for ph in phrases)
                 for terms, w in zip(self._terms, words, strict=True)
             ]
-            asks = [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks]
-            self._kinds.append((asks, np.asarray(held, dtype=np.float64)))
+            held = np.asarray([not v.isdisjoint(kind.holds) for v in values], dtype=bool)
+            self._kinds.append(
+                _Kind(
+                    [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks],
+                    t.asks * np.asarray(says_it, dtype=np.float64) + t.holds * held,
+                    held,
+                )
+            )
         self._phrase_terms = {
-            phrase: analyzer.terms(phrase.split()) for asks, _ in self._kinds for phrase in asks
+            phrase: analyzer.terms(phrase.split()) for kind in self._kinds for phrase in kind.asks
         }
 
     def read(self, query: Query) -> Reading:
         """The question as this index reads it."""
         said = f" {query.text} "
-        kinds = [k for k, (asks, _) in enumerate(self._kinds) if any(a in said for a in asks)]
+        kinds = [k for k, kind in enumerate(self._kinds) if any(a in said for a in kind.asks)]
         # The words of the question-type phrases it says ("how long") ask, they do not say
         # what about; nor do words every question about a policy uses ("website").
-        asked = {t for k in kinds for phrase in self._kinds[k][0] if phrase in said
+        asked = {t for k in kinds for phrase in self._kinds[k].asks if phrase in said
                  for t in self._phrase_terms[phrase]}  # fmt: skip
         ignored = self.analyzer.ignored
         own = [t for t in query.terms if t not in ignored and t not in asked] or [
@@ -292,6 +310,8 @@ class ClauseIndex:
         own = dict.fromkeys(reading.own)  # in order: ties of idf go to the first said
         if not own:
             return Match(0.0, 0.0, 0.0)
+        if any(self._kinds[k].held[clause] for k in reading.kinds):
+            return Match(1.0, 0.0, 1.0)  # it holds what the question asks for: a phone number
         idf, held = self._text.idf, self._terms[clause]
         # A word the policy never uses weighs as a middling one of its words: it may be a
         # verb of the visitor's own ("stay") as well as something the policy lacks.
@@ -323,7 +343,12 @@ class ClauseIndex:
             if " " not in term
         )
         if not most:
-            return np.zeros(self.size)
+            # No word the policy uses: only a clause holding the value the question asks for
+            # ("where do I send a letter?": a postal address) may answer it.
+            held = np.zeros(self.size)
+            for k in reading.kinds:
+                held[self._kinds[k].held] = t.holds
+            return held
         columns, text = self._text.weigh(terms, weights)
         grams, chars = self._chars.weigh(query.chars)
         scores = self._postings.gather((columns, text / most), (grams, t.chars * chars))
@@ -331,7 +356,7 @@ class ClauseIndex:
             if (found := field.scores(terms, weights)) is not None:
                 scores += weight / most * found
         for k in reading.kinds:
-            scores += t.asks * self._kinds[k][1]
+            scores += self._kinds[k].bonus
         # BM25 rewards a term said often; a clause that holds more of the question's distinct
         # terms is the likelier answer: the first few are re-ranked by their coverage too.
         if t.coverage:

@@ -21,6 +21,7 @@ class Tuning:
     context: float = 0.5  # weight of the lead-in of the list a clause belongs to
     chars: float = 0.3  # weight of character n-gram similarity (spellings terms miss)
     asks: float = 0.25  # bonus for a clause of the kind the question asks for ("how long")
+    holds: float = 1.5  # bonus for a clause holding the value asked for ("your phone number")
     coverage: float = 0.5  # weight of the share of the question's terms a clause holds
     name: float = 0.3  # weight of the words of the company's or product's name
     # A route's example score: a blend of word, character n-gram and fuzzy similarity.
