@@ -22,3 +22,11 @@ def test_fit_on_dev_questions_of_two_policies() -> None:
     assert 0.5 <= result.accuracy <= 1.0
     assert 0.2 <= result.tuning.answer_at <= 0.8
     assert len(result.tuning.calibration) == 10  # a bias and one weight per signal
+
+
+def test_one_policy_is_scored_by_its_own_fit_having_no_other_to_hold_it_out() -> None:
+    policy = DATA / "policies" / "acme_rockets.md"
+    cases = [c for c in load_cases(policy.with_suffix(".jsonl")) if c.split == "dev"]
+    result = fit([(Engine.from_settings(Settings(policy=policy)), cases)])
+    assert result.questions == len(cases)
+    assert result.auroc is not None and result.auroc >= 0.7
