@@ -17,6 +17,10 @@ from qa_service.engine.analysis import Analyzer, char_ngrams, fold, ngrams, spli
         (["ship", "shipping"], True),
         (["effective", "effect"], True),
         (["deletion", "deleted", "delete"], True),
+        (["personalised", "personalized", "personalising"], True),
+        (["centre", "centres", "center"], True),
+        (["behaviour", "behavior"], True),
+        (["licence", "license"], True),
         (["sell", "cell"], False),
     ],
 )

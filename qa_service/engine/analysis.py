@@ -52,17 +52,34 @@ def split(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """The word's Snowball (Porter 2) stem: "retention", "retained" and "retaining" are one
-    term. Numbers and words of three letters or fewer stay as they are."""
+    """The word's Snowball (Porter 2) stem, British spellings first made American:
+    "retention", "retained" and "retaining" are one term, and so are "personalised" and
+    "personalized". Numbers and words of three letters or fewer stay as they are."""
     if len(word) <= 3 or not word.isalpha():
         return word
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:  # a Snowball stemmer keeps state while it works: one per thread
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    for british, american in _AMERICAN:
+        word = british.sub(american, word)
     return str(stemmer.stemWord(word))
 
 
 _local = threading.local()
+# A policy may be written in British English and a question in American, or the other way.
+# Only the spelling differs: both sides of a match are respelt alike, so no word is lost.
+_AMERICAN = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1"),  # organise, anonymised
+        (r"(?<=[a-z]{2})ys(e|ed|es|ing)$", r"yz\1"),  # analyse
+        (r"(?<=[a-z]{2}[tb])re(s|d)?$", r"er\1"),  # centre, fibre
+        (r"(?<=[a-z])(vi|l|v|n|b|m)our", r"\1or"),  # behaviour, colour, favourite, honour
+        (r"^(licen|defen|offen)ce", r"\1se"),
+        (r"^programme", "program"),
+        (r"^catalogue", "catalog"),
+    )
+)
 
 
 def ngrams(terms: Sequence[str]) -> list[str]:
