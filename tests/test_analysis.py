@@ -94,3 +94,12 @@ def test_a_word_longer_than_any_known_one_is_left_as_it_is(analyzer: Analyzer) -
     long = "y" * 1200
     assert analyzer.words(f"do you sell {long}") == ["do", "you", "sell", long]
     assert analyzer.words("emailx") == ["email"]  # one letter too many is still corrected
+
+
+def test_a_word_the_lexicon_knows_is_not_corrected_towards_the_policy() -> None:
+    analyzer = Analyzer(
+        {}, {"reply": "respond"}, ["We rely on consent.", "We respond within a month."]
+    )
+    assert analyzer.words("when will you reply") == ["when", "will", "you", "reply"]
+    assert analyzer.terms(analyzer.words("reply")) == analyzer.known_terms("respond")
+    assert analyzer.words("when will you respnd") == ["when", "will", "you", "respond"]

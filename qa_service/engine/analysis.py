@@ -138,7 +138,19 @@ class Analyzer:
         self._synonyms = dict(synonyms)
         # Synonyms also apply to inflected forms: "erased" is "erase" is "delete".
         self._stem_synonyms = {stem(k): stem(v) for k, v in synonyms.items()}
-        self.known = frozenset(w for text in known_texts for w in self.raw_words(text))
+        lexicon = lexicon or Lexicon()
+        # Known: the texts' words, and every word the lexicon knows ("reply" is not a typo of
+        # "rely" because the policy happens to say only "respond").
+        lexicon_words = [
+            *synonyms,
+            *synonyms.values(),
+            *(w for group in lexicon.related for w in group),
+            *lexicon.ignore,
+            *(p for kind in lexicon.question_types for p in (*kind.asks, *kind.says)),
+        ]
+        self.known = frozenset(
+            w for text in itertools.chain(known_texts, lexicon_words) for w in self.raw_words(text)
+        )
         # The terms of the known words, computed once (a visitor's other words each time, so
         # nothing they type is kept).
         self._terms: dict[str, str | None] = {w: self._term(w) for w in self.known}
@@ -151,7 +163,6 @@ class Analyzer:
         ]
         # Corrections of the words visitors misspell, kept under a digest of the word.
         self.correct = DigestCache(self._correct, 4096)
-        lexicon = lexicon or Lexicon()
         # A term's related terms (the others of its groups), and the terms that say nothing.
         related: dict[str, set[str]] = {}
         for group in lexicon.related:
