@@ -103,3 +103,11 @@ def test_a_word_the_lexicon_knows_is_not_corrected_towards_the_policy() -> None:
     assert analyzer.words("when will you reply") == ["when", "will", "you", "reply"]
     assert analyzer.terms(analyzer.words("reply")) == analyzer.known_terms("respond")
     assert analyzer.words("when will you respnd") == ["when", "will", "you", "respond"]
+
+
+def test_a_real_word_is_not_corrected_into_another() -> None:
+    analyzer = Analyzer({}, {}, ["We use your data to make bread based on a kid's recipe."])
+    assert analyzer.words("i asked my kind friend to read it") == [
+        "i", "asked", "my", "kind", "friend", "to", "read", "it"
+    ]  # fmt: skip
+    assert analyzer.words("recipy") == ["recipe"]

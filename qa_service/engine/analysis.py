@@ -154,13 +154,17 @@ class Analyzer:
         # The terms of the known words, computed once (a visitor's other words each time, so
         # nothing they type is kept).
         self._terms: dict[str, str | None] = {w: self._term(w) for w in self.known}
-        self.vocabulary = sorted(w for w in self.known if w.isalpha() and len(w) >= 3)
-        # The vocabulary by length, and where each length starts, for typo correction.
-        self._lengthwise = sorted(self.vocabulary, key=len)
-        longest = len(self._lengthwise[-1]) if self._lengthwise else 0
-        self._by_length = [
-            bisect.bisect_left(self._lengthwise, n, key=len) for n in range(longest + 2)
-        ]
+        # Typo correction's targets by first letter (a typo rarely changes it), each sorted by
+        # length with where each length starts.
+        self._targets: dict[str, tuple[list[str], list[int]]] = {}
+        for first in {w[0] for w in self.known}:
+            words = sorted(
+                sorted(w for w in self.known if w[0] == first and len(w) >= 3 and w.isalpha()),
+                key=len,
+            )
+            if words:
+                starts = [bisect.bisect_left(words, n, key=len) for n in range(len(words[-1]) + 2)]
+                self._targets[first] = (words, starts)
         # Corrections of the words visitors misspell, kept under a digest of the word.
         self.correct = DigestCache(self._correct, 4096)
         # A term's related terms (the others of its groups), and the terms that say nothing.
@@ -191,24 +195,29 @@ class Analyzer:
 
     def _correct(self, word: str) -> str | None:
         """The known word closest to an unknown one, if one is close enough (the first of the
-        vocabulary's order among equals)."""
+        vocabulary's order among equals). Only words starting with the same letter, as long or
+        a little longer, are candidates: a visitor who types "asked", "kind" or "read" means
+        them, not "based", "kid" or "bread"; a typo mostly drops or swaps letters ("adress",
+        "emial"). A longer word may have one letter too many."""
+        if len(word) >= 6:  # a letter too many in a longer word: "emailx", "adresss"
+            for i in range(1, len(word)):
+                if (shorter := word[:i] + word[i + 1 :]) in self.known:
+                    return shorter
+        if word[0] not in self._targets:
+            return None
+        targets, starts = self._targets[word[0]]
         cutoff = 80 if len(word) >= 5 else 85
-        # A ratio of 80 or more needs lengths within a factor of 1.5: only those are compared
-        # (none, for a word half as long again as the longest known one).
-        last = len(self._by_length) - 1
-        lo = self._by_length[min(last, len(word) * 2 // 3)]
-        hi = self._by_length[min(last, len(word) * 3 // 2 + 1)]
-        found = process.extractOne(
-            word, self._lengthwise[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff
-        )
+        # A dropped letter or two at most (one in a short word): "teach" is not "teacher".
+        last = len(starts) - 1
+        longest = len(word) + (1 if len(word) <= 5 else 2)
+        lo, hi = starts[min(last, len(word))], starts[min(last, longest + 1)]
+        found = process.extractOne(word, targets[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found is not None else None
 
     def words(self, text: str) -> list[str]:
         """Words of the text, each unknown word replaced by its closest known spelling."""
         return [
-            self.correct(w) or w
-            if w not in self.known and w.isalpha() and len(w) >= 4 and self.vocabulary
-            else w
+            self.correct(w) or w if w not in self.known and w.isalpha() and len(w) >= 4 else w
             for w in self.raw_words(text)
         ]
 

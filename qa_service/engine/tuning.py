@@ -37,19 +37,19 @@ class Tuning:
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
     calibration: tuple[float, ...] = (
-        -2.708,
-        0.524,
-        1.087,
-        2.65,
-        -0.87,
-        -0.122,
-        0.497,
-        -0.039,
-        0.915,
-        0.08,
+        -2.56,
+        0.454,
+        1.052,
+        2.686,
+        -0.82,
+        -0.022,
+        0.332,
+        -0.022,
+        0.874,
+        0.071,
     )
-    answer_at: float = 0.34
-    domain: float = 0.55  # share of the question's terms a privacy policy would use
+    answer_at: float = 0.32
+    domain: float = 0.45  # share of the question's terms a privacy policy would use
     also_cite: float = 0.6  # other citations must score this share of the best one
     max_citations: int = 3
     chosen_on: str = (
