@@ -342,7 +342,12 @@ class ClauseIndex:
             for term, w in zip(terms, weights, strict=True)
             if " " not in term
         )
-        if not most:
+        if most:
+            # A word of the question the policy never uses counts as a middling one, so a
+            # clause matching only a related word ("credit" for "football scores") does not
+            # look like a full match.
+            most += self._text.median_idf * sum(term not in idf for term in reading.own)
+        else:
             # No word the policy uses: only a clause holding the value the question asks for
             # ("where do I send a letter?": a postal address) may answer it.
             held = np.zeros(self.size)
