@@ -44,6 +44,8 @@ def test_uncovered_privacy_topic_falls_back_with_the_policy_contacts(engine: Eng
         ("tell me a joke", "out_of_scope"),
         ("hi there", "smalltalk"),
         ("thanks!", "smalltalk"),
+        ("who are you?", "smalltalk"),  # nothing but function words
+        ("do you?", "out_of_scope"),  # ...that are not an example's
         ("can I talk to a real person?", "handoff"),
         ("do you collect data from children under 13?", "fallback"),
         ("do you honor do not track signals", "fallback"),

@@ -66,7 +66,8 @@ def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> 
     return Route(intent)
 
 
-CHAT = ("smalltalk", "handoff", "out_of_scope")  # conversational kinds: they reply, never cite
+CHAT = ("smalltalk", "handoff", "out_of_scope")
+NEAR_COPY = 0.85  # fuzzy ratio at which a message of function words matches an example  # conversational kinds: they reply, never cite
 
 
 class Router:
@@ -128,9 +129,14 @@ class Router:
         t = self.tuning
         words = self._words.weigh(query.features)
         grams, chars = self._chars.weigh(query.chars)
-        examples = self._postings.gather(
-            (words[0], t.word * words[1]), (grams, t.char * chars)
-        ) + t.fuzzy * self._fuzzy.scores(query.text)
+        if query.terms:
+            examples = self._postings.gather(
+                (words[0], t.word * words[1]), (grams, t.char * chars)
+            ) + t.fuzzy * self._fuzzy.scores(query.text)
+        else:  # only function words ("who are you?"): how they are strung is all there is,
+            # and only a near copy of an example counts ("do you?" is not "see you")
+            examples = self._fuzzy.scores(query.text)
+            examples[examples < NEAR_COPY] = 0.0
         scores = np.maximum.reduceat(examples, self._starts)
         if self._citing.size:
             best = np.maximum.reduceat(clause_scores[self._cited], self._cited_starts)
