@@ -218,10 +218,11 @@ class _Kind:
 
 class ClauseIndex:
     """The policy's clauses ranked against a question: BM25 over each clause's terms and term
-    pairs; its section heading and list lead-in as lower-weighted fields; a question word's
-    related words weighted below it; character n-grams for spellings terms miss; a bonus for
-    clauses of the kind the question asks for ("how long" prefers durations, "your phone
-    number" a clause holding one); and the best few re-ranked by coverage.
+    pairs; its section heading, list lead-in and the sentence before it in its paragraph as
+    lower-weighted fields; a question word's related words weighted below it; character
+    n-grams for spellings terms miss; a bonus for clauses of the kind the question asks for
+    ("how long" prefers durations, "your phone number" a clause holding one); and the best
+    few re-ranked by coverage.
 
     Scores are normalised by what the question's terms could score at most, so they mean the
     same on any policy: about 1 when a clause holds every term of the question."""
@@ -246,6 +247,12 @@ class ClauseIndex:
         self._context = _Shared([c.context for c in clauses], analyzer, t)
         self._chars = TermIndex([analyzer.char_ngrams(analyzer.raw_words(c.text)) for c in clauses])
         self._postings = Postings(self._text.matrix, self._chars.matrix)  # both in one gather
+        # The sentence before each clause in its paragraph: "These embeds are not loaded until
+        # you click" is about what the sentence before it names.
+        follows = [
+            n for n in range(1, self.size) if clauses[n].paragraph == clauses[n - 1].paragraph
+        ]
+        self._follows = np.asarray(follows, dtype=np.intp)
         self._terms = [
             frozenset(terms).union(self._heading.terms(n), self._context.terms(n))
             for n, terms in enumerate(text)
@@ -357,6 +364,8 @@ class ClauseIndex:
         columns, text = self._text.weigh(terms, weights)
         grams, chars = self._chars.weigh(query.chars)
         scores = self._postings.gather((columns, text / most), (grams, t.chars * chars))
+        if t.neighbour and self._follows.size:
+            scores[self._follows] += t.neighbour * scores[self._follows - 1]
         for field, weight in ((self._heading, t.heading), (self._context, t.context)):
             if (found := field.scores(terms, weights)) is not None:
                 scores += weight / most * found
