@@ -1140,8 +1140,10 @@ def split_sentences(paragraph: str) -> list[str]:
 # --- metadata -----------------------------------------------------------------------------
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+# Not part of a longer run of digit groups: "ABN 12 555 555 555" is a company number.
 _PHONE = re.compile(
-    r"(?<![\w/])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)"
+    r"(?<![\w/])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
+    r"[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)(?![\s.-]\d)"
 )
 _CONTACT_CUE = re.compile(
     r"\b(contact|reach|questions?|call|email|e-mail|write|phone|telephone)\b", re.I
@@ -1211,8 +1213,10 @@ _DATE_FORMS = (
         ("d", "M", "y"),
     ),
 )
+# US "OR 97401", UK "BS1 4DJ", Australian "VIC 3000", continental "04109 Leipzig".
 _POSTCODE = re.compile(
-    r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}\s+[A-Z][a-z]+)\b"
+    r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+    r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}|\d{4,5}\s+[A-Z][a-z]+)\b"
 )
 _STREET = re.compile(r"^\d+[A-Za-z]?\s+\w+")
 # "... write to us at 1 Launch Way, Bristol BS1 4DJ, United Kingdom."
@@ -1220,7 +1224,10 @@ _INLINE_ADDRESS = re.compile(
     r"\b(\d{1,5}[A-Za-z]?[ ]+[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
     r"(?:,[ ]*|[ ]+)"
     + _POSTCODE.pattern.removeprefix(r"\b").removesuffix(r"\b")
-    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?)"
+    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?"
+    # "... Lindenstrasse 48, 04109 Leipzig, Germany": the number after the street
+    r"|[A-Z][\w'.-]+(?:[ ][A-Z][\w'.-]+){0,2}[ ]\d{1,5}[a-z]?,[ ]*\d{4,5}[ ][A-Z][\w-]+"
+    r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?)"
 )
 
 

@@ -742,3 +742,26 @@ def test_markdown_policy_with_run_in_headings() -> None:
 )
 def test_holds_finds_the_values_a_question_may_ask_for(text: str, kinds: set[str]) -> None:
     assert holds(text) == kinds
+
+
+@pytest.mark.parametrize(
+    ("contact", "phone", "address"),
+    [
+        (
+            "Swiftride Pty Ltd (ABN 12 555 555 555) runs the app. Call us on 1800 555 274 or "
+            "write to Level 9, 212 Flinders Lane, Melbourne VIC 3000.",
+            "1800 555 274",
+            "212 Flinders Lane, Melbourne VIC 3000",
+        ),
+        (
+            "Hearthlink GmbH, Lindenstrasse 48, 04109 Leipzig, Germany. Contact us on "
+            "+49 341 555 0192.",
+            "+49 341 555 0192",
+            "Lindenstrasse 48, 04109 Leipzig, Germany",
+        ),
+    ],
+)
+def test_contact_details_in_other_countries_forms(contact: str, phone: str, address: str) -> None:
+    policy = parse_policy(f"# Privacy Policy\n\n## Contact\n\n{contact}\n")
+    assert policy.contact.phones == (phone,)  # a company number is not a phone number
+    assert policy.contact.address == address

@@ -66,8 +66,8 @@ def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> 
     return Route(intent)
 
 
-CHAT = ("smalltalk", "handoff", "out_of_scope")
-NEAR_COPY = 0.85  # fuzzy ratio at which a message of function words matches an example  # conversational kinds: they reply, never cite
+CHAT = ("smalltalk", "handoff", "out_of_scope")  # conversational kinds: they reply, never cite
+NEAR_COPY = 0.85  # fuzzy ratio at which a message of function words matches an example
 
 
 class Router:
