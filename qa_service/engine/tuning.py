@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Tuning:
     """Weights and thresholds, chosen on the dev split only; `chosen_on` records the figure
     they gave there. The calibration and the two thresholds below it come from `run.py tune`
-    over the five dev policies of tests/data/policies and the dev split of labelled.jsonl;
+    over the nine dev policies of tests/data/policies and the dev split of labelled.jsonl;
     the retrieval and routing weights from comparisons on the same questions."""
 
     # Clause retrieval: BM25 over each clause's terms and term pairs, plus lower-weighted
@@ -38,24 +38,24 @@ class Tuning:
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
     calibration: tuple[float, ...] = (
-        -2.477,
-        0.804,
-        1.447,
-        2.136,
-        -0.592,
-        0.022,
-        0.265,
-        -0.075,
-        0.988,
-        0.017,
+        -2.997,
+        0.815,
+        2.175,
+        2.024,
+        -0.767,
+        -0.301,
+        0.137,
+        0.35,
+        1.149,
+        0.06,
     )
-    answer_at: float = 0.3
+    answer_at: float = 0.32
     domain: float = 0.45  # share of the question's terms a privacy policy would use
     also_cite: float = 0.6  # other citations must score this share of the best one
     max_citations: int = 3
     chosen_on: str = (
-        "dev split, 403 questions of 6 policies, each scored by a calibration fitted without it: "
-        "status 75.4%, AUROC 0.85, at least 90% of "
+        "dev split, 698 questions of 10 policies, each scored by a calibration fitted without it: "
+        "status 66.0%, AUROC 0.85, at least 90% of "
         "unanswerable questions left unanswered"
     )
 
