@@ -76,8 +76,9 @@ class Router:
 
     Routes fire only when asked: a generic topic only when the question names it (says one of
     its cues); a conversational intent only for a chatty message, one whose words its examples
-    use, all but one at most, and no privacy word they do not ("can any 3rd party see my
-    chats?" is not "see you", "can someone send my kid a message" is not asking for a person)."""
+    use, all but one at most (any number, off-topic), and no privacy word they do not ("can
+    any 3rd party see my chats?" is not "see you", "can someone send my kid a message" is not
+    asking for a person)."""
 
     def __init__(self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning) -> None:
         self.routes = tuple(routes)
@@ -122,6 +123,12 @@ class Router:
                 vocabularies.setdefault(n, set()).update(analyzer.terms(text.split()))
         self._chat = {n: frozenset(v) for n, v in vocabularies.items()}
         self._privacy = frozenset(analyzer.related)  # words a question about privacy uses
+        self._ignored = analyzer.ignored
+        # An off-topic message may say anything at all but privacy words: no vocabulary of its
+        # examples covers the weather in every city.
+        self._off_topic = frozenset(
+            n for n in self._chat if self.routes[n].intent.kind == "out_of_scope"
+        )
 
     def scores(self, query: Query, clause_scores: Floats) -> Floats:
         if not self.routes:
@@ -148,10 +155,12 @@ class Router:
         ).astype(np.float64)
         scores += t.cue * cued
         scores[self._topics & (cued == 0)] = 0.0  # a topic the question does not name
-        terms = set(query.terms)
+        terms = set(query.terms) - self._ignored
         for n, vocabulary in self._chat.items():
             other = terms - vocabulary
-            if (len(other) > 1 and not cued[n]) or not self._privacy.isdisjoint(other):
+            if not self._privacy.isdisjoint(other) or (
+                len(other) > 1 and not cued[n] and n not in self._off_topic
+            ):
                 scores[n] = 0.0  # not a chatty message, whatever its words resemble
         return np.asarray(scores, dtype=np.float64)
 
