@@ -173,7 +173,7 @@ class Engine:
     def _candidate(self, route: Route | None, scores: Floats) -> int | None:
         """The clause the answer would cite first: a curated answer's own; for a topic the
         question names, its covered clause that matches best, unless retrieval's first clause
-        matches much better; else retrieval's first clause."""
+        matches better; else retrieval's first clause."""
         if route is not None and route.intent.kind == "answer":
             return max((c.position - 1 for c in route.clauses), key=scores.item)
         if not scores.size or scores.max() <= 0:
@@ -181,7 +181,7 @@ class Engine:
         first = int(scores.argmax())
         if route is not None and route.intent.kind == "topic" and route.clauses:
             covered = max((c.position - 1 for c in route.clauses), key=scores.item)
-            if scores[covered] >= self.tuning.also_cite * scores[first]:
+            if scores[covered] >= self.tuning.covered * scores[first]:
                 return covered
         return first
 
