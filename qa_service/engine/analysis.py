@@ -21,13 +21,13 @@ from qa_service.intents import Lexicon
 # "call" carry meaning in privacy questions, unlike in general-purpose stop lists.
 STOPWORDS = frozenset(
     """
-    a about actually all also am an and any anyway are as at basically be been being but by
-    can could did do does doing for from get gonna got guys had has have having he her here
-    hers him his how i if in into is it its itself just know like me might more most my
-    myself of ok okay on or our ours ourselves please question really shall she should so
-    some such tell than that the their theirs them then there these they this those through
-    to too us very want wanted was way we were what when where which while who whom why will
-    with wondering would you your yours yourself
+    a about actually all also am an and any anyway are as at basically be been being but by can
+    could did do does doing even ever for from get gets getting gonna got guys had has have
+    having he her here hers him his how i if in into is it its itself just know like many me
+    might more most much my myself of ok okay on or our ours ourselves please question really
+    shall she should so some such tell than that the their theirs them then there these they
+    this those through to too us very want wanted was way we were what when where which while
+    who whom why will with wondering would you your yours yourself
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
