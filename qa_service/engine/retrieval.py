@@ -197,6 +197,10 @@ class Reading:
     terms: tuple[str, ...]  # those, their pairs and their related words...
     weights: tuple[float, ...]  # ...each with its weight
     kinds: tuple[int, ...]  # the question types it asks
+    weighed: tuple[tuple[str, float, frozenset[str]], ...]  # distinct own terms, their weight
+    # for coverage and their related terms
+    unknown: float  # share of those the policy never uses, nor any related word
+    rarest: str | None  # the one of those the policy uses that is rarest in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +309,28 @@ class ClauseIndex:
                     seen.add(other)
                     terms.append(other)
                     weights.append(t.related)
-        return Reading(tuple(own), tuple(terms), tuple(weights), tuple(kinds))
+        # What coverage weighs each distinct term by: its idf, a word the policy never uses as a
+        # middling one of its words (it may be a verb of the visitor's own, "stay", as well
+        # as something the policy lacks).
+        idf, unseen = self._text.idf, self._text.median_idf
+        weighed = tuple(
+            (term, idf.get(term, unseen) * (t.name if term in self.names else 1.0), related)
+            for term in dict.fromkeys(own)  # in order: ties of idf go to the first said
+            for related in [frozenset(self.analyzer.related.get(term, ()))]
+        )
+        unknown = [
+            term not in idf and not any(r in idf for r in related) for term, _, related in weighed
+        ]
+        known = [term for (term, _, _), gone in zip(weighed, unknown, strict=True) if not gone]
+        return Reading(
+            tuple(own),
+            tuple(terms),
+            tuple(weights),
+            tuple(kinds),
+            weighed,
+            sum(unknown) / len(weighed) if weighed else 0.0,
+            max(known, key=lambda term: idf.get(term, 0.0), default=None),
+        )
 
     @property
     def terms(self) -> frozenset[str]:
@@ -314,31 +339,19 @@ class ClauseIndex:
 
     def match(self, reading: Reading, clause: int) -> Match:
         """How much of the question the clause holds (see Match)."""
-        own = dict.fromkeys(reading.own)  # in order: ties of idf go to the first said
-        if not own:
+        if not reading.weighed:
             return Match(0.0, 0.0, 0.0)
         if any(self._kinds[k].held[clause] for k in reading.kinds):
             return Match(1.0, 0.0, 1.0)  # it holds what the question asks for: a phone number
-        idf, held = self._text.idf, self._terms[clause]
-        # A word the policy never uses weighs as a middling one of its words: it may be a
-        # verb of the visitor's own ("stay") as well as something the policy lacks.
-        unseen = self._text.median_idf
-        total = gained = 0.0
-        unknown = 0
-        rarest, rarest_held = -1.0, 0.0
-        for term in own:
-            related = self.analyzer.related.get(term, ())
-            weight = idf.get(term, unseen) * (self.tuning.name if term in self.names else 1.0)
+        held, related_share = self._terms[clause], self.tuning.related
+        total = gained = rarest = 0.0
+        for term, weight, related in reading.weighed:
+            share = 1.0 if term in held else related_share if not held.isdisjoint(related) else 0.0
             total += weight
-            share = (
-                1.0 if term in held else self.tuning.related if held.intersection(related) else 0.0
-            )
             gained += weight * share
-            if term not in idf and not any(r in idf for r in related):
-                unknown += 1
-            elif idf.get(term, 0.0) > rarest:
-                rarest, rarest_held = idf.get(term, 0.0), share
-        return Match(gained / total, unknown / len(own), rarest_held)
+            if term == reading.rarest:
+                rarest = share
+        return Match(gained / total, reading.unknown, rarest)
 
     def scores(self, query: Query, reading: Reading) -> Floats:
         t = self.tuning
