@@ -125,5 +125,5 @@ def test_a_question_asking_for_a_contact_detail_cites_the_clause_holding_it(
     letter = engine.answer("where can i send a letter to you")
     assert "12 Harbor Street" in letter.citations[0].clause.text
     # Asking about the visitor's own phone number is not asking for the company's.
-    mine = engine.search("do you share my phone number", limit=1)
-    assert "+1 503" not in mine[0].clause.text
+    for question in ("do you share my phone number", "what do you use my phone number for"):
+        assert "+1 503" not in engine.search(question, limit=1)[0].clause.text
