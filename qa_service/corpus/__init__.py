@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
+from qa_service.corpus.sentences import ends_sentence, split_sentences, word_set
 from qa_service.errors import PolicyError
 
 __all__ = [
@@ -59,10 +60,6 @@ class _Block:
     raw: str = ""  # headings: the title before its case was quietened
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 _BOLD_OPEN, _BOLD_CLOSE = "\x01", "\x02"  # where a block's opening bold words start and end
 
 
@@ -76,14 +73,14 @@ _NUMBERING = re.compile(
     r"\s*[-–—:]?\s+(?=\S)",
     re.I,
 )
-_KEEP_UPPER = _words(
+_KEEP_UPPER = word_set(
     "LLC LLP PLC GMBH USA UK EU EEA US FAQ FAQS GDPR CCPA CPRA COPPA FERPA HIPAA PIPEDA "
     "LGPD VPPA GLBA ID IDS IP SMS API APIS DPO AI TV SDK SDKS URL URLS GPS IDFA AAID DNT "
     "GPC PII PHI SSN ATM PIN NFC HR CEO"
 )
 _SUFFIX_CASE = {"INC": "Inc", "LTD": "Ltd", "CORP": "Corp", "CO": "Co", "LIMITED": "Limited"}
 # Proper nouns an all-capitals privacy heading is likely to hold ("YOUR CALIFORNIA RIGHTS").
-_PROPER = _words(
+_PROPER = word_set(
     "california nevada virginia colorado connecticut utah texas oregon florida washington "
     "europe european union canada canadian brazil australia japan switzerland swiss "
     "united states kingdom america american ireland england wales scotland apple google "
@@ -133,7 +130,7 @@ def _unnumbered(title: str) -> str:
 
 def _heading(raw: str) -> _Block:
     title = _unnumbered(_plain(raw)).rstrip(":").rstrip()
-    if title.endswith(".") and _ends_sentence(title[:-1], ".", ""):  # but "... Ltd." keeps it
+    if title.endswith(".") and ends_sentence(title[:-1], ".", ""):  # but "... Ltd." keeps it
         title = title[:-1].rstrip()
     return _Block("heading", _quieter(title), raw=title)
 
@@ -1029,66 +1026,6 @@ def _with_lead_ins(blocks: list[_Block]) -> list[_Block]:
 
 # --- sentences ----------------------------------------------------------------------------
 
-# Abbreviations after which a full stop never ends a sentence.
-_NEVER_END = _words("e.g i.e mr mrs ms dr prof vs cf viz approx fig jr sr incl resp")
-# Abbreviations that end a sentence only when a clear sentence opener follows: company
-# suffixes, "No. 5", "St. Louis", "et seq.", months, and initialisms such as U.S.C. or a.m.
-_MAY_END = _words(
-    "inc ltd co corp llc plc gmbh etc no nos st seq al dept est ave rd blvd ste sec art "
-    "para ch vol ref tel ext fax mt ft bros govt assn univ jan feb mar apr jun jul aug "
-    "sep sept oct nov dec"
-)
-_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
-_OPENERS = _words(
-    "a after all also although an any are as at because before both but by can do does "
-    "during each either every for from furthermore he her here his how however i if in is "
-    "it its may more moreover most my neither no none not note on once only other our "
-    "please see she should since so some such that the their then there these they this "
-    "those thus to under unless until upon we what when where whether which while who why "
-    "will with without you your"
-)
-_SENTENCE_END = re.compile(r"([.!?]+[\"'’”)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
-
-
-def _ends_sentence(before: str, stop: str, after: str) -> bool:
-    """Whether the full stop (or ! ?) after `before` ends the sentence that `after` follows."""
-    tokens = before.split()
-    token = tokens[-1] if tokens else ""
-    if not stop.startswith(".") or not token:
-        return True
-    if token[-1] in "\"'’”)]":  # "(15 U.S.C. 6501 et seq.)." closed its brackets first
-        return True
-    word = token.lower().lstrip("\"'“‘([").rstrip(".")
-    word = word.rsplit("-", 1)[-1]  # "EU-U.S." ends in the initialism U.S.
-    nxt = after.split(maxsplit=1)
-    next_word = nxt[0].strip("\"'“‘([,;:").lower() if nxt else ""
-    if word in _NEVER_END or (len(word) == 1 and word.isalpha()):
-        return False
-    if word in _MAY_END or _INITIALISM.fullmatch(word):
-        return next_word in _OPENERS
-    if word.isdigit() and len(word) <= 2:
-        # "4. HOW WE SHARE": a number opening the sentence, or before a title, enumerates.
-        if len(tokens) == 1:
-            return False
-        first = nxt[0] if nxt else ""
-        if len(first) > 1 and first.isupper() and first.isalpha():
-            return False
-    return True
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    sentences: list[str] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(paragraph):
-        if not _ends_sentence(paragraph[start : m.start()], m.group(1), paragraph[m.end() :]):
-            continue
-        sentences.append(paragraph[start : m.end()].strip())
-        start = m.end()
-    tail = paragraph[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
-
 
 # --- metadata -----------------------------------------------------------------------------
 
@@ -1124,7 +1061,7 @@ _AFFILIATES = re.compile(
     re.I,
 )
 _NAME_GLUE = frozenset({"&", "and", "of", "de", "du", "von", "van", "the", "for"})
-_NOT_NAMES = _words(
+_NOT_NAMES = word_set(
     "company service services website site app apps we us our this the privacy policy "
     "notice statement"
 )
