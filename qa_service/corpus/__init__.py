@@ -12,12 +12,22 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
+from qa_service.corpus.details import (
+    DATE_CUE,
+    EMAIL,
+    HOLDS,
+    INLINE_ADDRESS,
+    PHONE,
+    POSTCODE,
+    has_detail,
+    holds,
+    parse_date,
+)
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
 from qa_service.corpus.sentences import ends_sentence, split_sentences, word_set
 from qa_service.errors import PolicyError
@@ -164,7 +174,7 @@ def _bold_heading(label: str) -> bool:
         0 < len(words) <= 12
         and not re.search(r"[.,;:!]$", label)
         and bool(re.search(r"[^\W\d_]", label))
-        and not _has_detail(label)
+        and not has_detail(label)
     )
 
 
@@ -438,17 +448,6 @@ _TEXT_ITEM = re.compile(
 _ROMAN = re.compile(r"[ivxlc]+", re.I)
 
 
-def _has_detail(line: str) -> bool:
-    """An email, phone, web address or date: a line holding one is not a title."""
-    return bool(
-        _EMAIL.search(line)
-        or _PHONE.search(line)
-        or re.search(r"https?://|www\.", line)
-        or _DATE_CUE.search(line)
-        or parse_date(line)
-    )
-
-
 def _caps_title(line: str) -> bool:
     """An all-capitals title such as "HOW WE SHARE YOUR INFORMATION" (number dropped)."""
     rest = _unnumbered(line)
@@ -458,7 +457,7 @@ def _caps_title(line: str) -> bool:
         and rest.isupper()
         and len(rest.split()) <= 12
         and not re.search(r"[.,;!]$", rest)
-        and not _has_detail(rest)
+        and not has_detail(rest)
     )
 
 
@@ -471,7 +470,7 @@ def _title_line(line: str) -> bool:
         and len(rest) <= 70
         and not re.search(r"[.!?,;:]$", rest)
         and rest[0].isupper()
-        and not _has_detail(rest)
+        and not has_detail(rest)
     )
 
 
@@ -1029,12 +1028,6 @@ def _with_lead_ins(blocks: list[_Block]) -> list[_Block]:
 
 # --- metadata -----------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
-# Not part of a longer run of digit groups: "ABN 12 555 555 555" is a company number.
-_PHONE = re.compile(
-    r"(?<![\w/])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
-    r"[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)(?![\s.-]\d)"
-)
 _CONTACT_CUE = re.compile(
     r"\b(contact|reach|questions?|call|email|e-mail|write|phone|telephone)\b", re.I
 )
@@ -1065,97 +1058,7 @@ _NOT_NAMES = word_set(
     "company service services website site app apps we us our this the privacy policy "
     "notice statement"
 )
-_DATE_CUE = re.compile(
-    r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
-    r"(?:\s+(?:on|as\s+of))?\s*[:\-]?\s*(.+)",
-    re.I,
-)
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
-_DATE_FORMS = (
-    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b"), ("m", "d", "y")),
-    (
-        re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"),
-        ("M", "d", "y"),
-    ),
-    (
-        re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"),
-        ("d", "M", "y"),
-    ),
-)
-# US "OR 97401", UK "BS1 4DJ", Australian "VIC 3000", continental "04109 Leipzig".
-_POSTCODE = re.compile(
-    r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
-    r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}|\d{4,5}\s+[A-Z][a-z]+)\b"
-)
 _STREET = re.compile(r"^\d+[A-Za-z]?\s+\w+")
-# "... write to us at 1 Launch Way, Bristol BS1 4DJ, United Kingdom."
-_INLINE_ADDRESS = re.compile(
-    r"\b(\d{1,5}[A-Za-z]?[ ]+[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
-    r"(?:,[ ]*|[ ]+)"
-    + _POSTCODE.pattern.removeprefix(r"\b").removesuffix(r"\b")
-    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?"
-    # "... Lindenstrasse 48, 04109 Leipzig, Germany": the number after the street
-    r"|[A-Z][\w'.-]+(?:[ ][A-Z][\w'.-]+){0,2}[ ]\d{1,5}[a-z]?,[ ]*\d{4,5}[ ][A-Z][\w-]+"
-    r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?)"
-)
-
-
-def parse_date(text: str) -> tuple[str, str | None] | None:
-    """The first date in text, as written and as ISO 8601 (None if it is not a real date)."""
-    for pattern, order in _DATE_FORMS:
-        m = pattern.search(text)
-        if m is None:
-            continue
-        parts = dict(zip(order, m.groups(), strict=True))
-        month = _MONTHS.get(parts["M"].lower()) if "M" in parts else int(parts["m"])
-        if month is None:
-            continue
-        year = int(parts["y"])
-        if year < 100:
-            year += 2000 if year < 70 else 1900
-        try:
-            iso = date(year, month, int(parts["d"])).isoformat()
-        except ValueError:
-            iso = None
-        return m.group(0), iso
-    return None
-
-
-# Kinds of value a clause may hold, which a question may ask for ("what's your phone number?").
-_FINDS: dict[str, Callable[[str], object]] = {
-    "email": _EMAIL.search,
-    "phone": _PHONE.search,
-    "address": _INLINE_ADDRESS.search,
-    "date": parse_date,
-}
-HOLDS = tuple(_FINDS)
-
-
-def holds(text: str) -> frozenset[str]:
-    """The kinds of value (HOLDS) the text holds: an email address, a phone number, a postal
-    address, a date."""
-    return frozenset(kind for kind, find in _FINDS.items() if find(text))
 
 
 def _phone_key(phone: str) -> str:
@@ -1274,12 +1177,12 @@ def _metadata(
         units = list(block.lines or (block.text,)) if listed else said
         for unit in units:
             cued = not listed and bool(_CONTACT_CUE.search(unit))
-            emails += [(e, cued) for e in _EMAIL.findall(unit)]
-            phones += [(p.strip(), cued) for p in _PHONE.findall(unit)]
+            emails += [(e, cued) for e in EMAIL.findall(unit)]
+            phones += [(p.strip(), cued) for p in PHONE.findall(unit)]
 
     effective = None
     for text in texts:
-        if (m := _DATE_CUE.search(text)) is not None and (d := parse_date(m.group(1))):
+        if (m := DATE_CUE.search(text)) is not None and (d := parse_date(m.group(1))):
             effective = d
             break
 
@@ -1289,14 +1192,14 @@ def _metadata(
         lines = list(block.lines)
         for i, line in enumerate(lines):
             if _STREET.match(line):
-                tail = [x for x in lines[i + 1 : i + 3] if not _EMAIL.search(x)]
-                tail = [x for x in tail if not _PHONE.fullmatch(x.strip())]
+                tail = [x for x in lines[i + 1 : i + 3] if not EMAIL.search(x)]
+                tail = [x for x in tail if not PHONE.fullmatch(x.strip())]
                 parts = [line]
                 for x in tail:
                     parts.append(x)
-                    if _POSTCODE.search(x):
+                    if POSTCODE.search(x):
                         break
-                if any(_POSTCODE.search(p) for p in parts):
+                if any(POSTCODE.search(p) for p in parts):
                     address = ", ".join(parts)
                     break
         if address:
@@ -1304,7 +1207,7 @@ def _metadata(
     if address is None:
         inline = [b for b in blocks if b.kind in ("paragraph", "item")]
         for block in inline + [b for b in blocks if b.kind == "meta"]:
-            if m := _INLINE_ADDRESS.search(block.text):
+            if m := INLINE_ADDRESS.search(block.text):
                 address = m.group(1).rstrip(".")
                 break
 

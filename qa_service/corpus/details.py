@@ -1,0 +1,116 @@
+"""The details a text may hold: email addresses, phone numbers, postal addresses and dates,
+and how to find them (what HOLDS names and holds() reports)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+# Not part of a longer run of digit groups: "ABN 12 555 555 555" is a company number.
+PHONE = re.compile(
+    r"(?<![\w/])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
+    r"[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)(?![\s.-]\d)"
+)
+DATE_CUE = re.compile(
+    r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
+    r"(?:\s+(?:on|as\s+of))?\s*[:\-]?\s*(.+)",
+    re.I,
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_DATE_FORMS = (
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b"), ("m", "d", "y")),
+    (
+        re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"),
+        ("M", "d", "y"),
+    ),
+    (
+        re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"),
+        ("d", "M", "y"),
+    ),
+)
+# US "OR 97401", UK "BS1 4DJ", Australian "VIC 3000", continental "04109 Leipzig".
+POSTCODE = re.compile(
+    r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+    r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}|\d{4,5}\s+[A-Z][a-z]+)\b"
+)
+# "... write to us at 1 Launch Way, Bristol BS1 4DJ, United Kingdom."
+INLINE_ADDRESS = re.compile(
+    r"\b(\d{1,5}[A-Za-z]?[ ]+[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
+    r"(?:,[ ]*|[ ]+)"
+    + POSTCODE.pattern.removeprefix(r"\b").removesuffix(r"\b")
+    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?"
+    # "... Lindenstrasse 48, 04109 Leipzig, Germany": the number after the street
+    r"|[A-Z][\w'.-]+(?:[ ][A-Z][\w'.-]+){0,2}[ ]\d{1,5}[a-z]?,[ ]*\d{4,5}[ ][A-Z][\w-]+"
+    r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?)"
+)
+
+
+def parse_date(text: str) -> tuple[str, str | None] | None:
+    """The first date in text, as written and as ISO 8601 (None if it is not a real date)."""
+    for pattern, order in _DATE_FORMS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        parts = dict(zip(order, m.groups(), strict=True))
+        month = _MONTHS.get(parts["M"].lower()) if "M" in parts else int(parts["m"])
+        if month is None:
+            continue
+        year = int(parts["y"])
+        if year < 100:
+            year += 2000 if year < 70 else 1900
+        try:
+            iso = date(year, month, int(parts["d"])).isoformat()
+        except ValueError:
+            iso = None
+        return m.group(0), iso
+    return None
+
+
+# Kinds of value a clause may hold, which a question may ask for ("what's your phone number?").
+_FINDS: dict[str, Callable[[str], object]] = {
+    "email": EMAIL.search,
+    "phone": PHONE.search,
+    "address": INLINE_ADDRESS.search,
+    "date": parse_date,
+}
+HOLDS = tuple(_FINDS)
+
+
+def holds(text: str) -> frozenset[str]:
+    """The kinds of value (HOLDS) the text holds: an email address, a phone number, a postal
+    address, a date."""
+    return frozenset(kind for kind, find in _FINDS.items() if find(text))
+
+
+def has_detail(line: str) -> bool:
+    """An email, phone, web address or date: a line holding one is not a title."""
+    return bool(
+        EMAIL.search(line)
+        or PHONE.search(line)
+        or re.search(r"https?://|www\.", line)
+        or DATE_CUE.search(line)
+        or parse_date(line)
+    )
