@@ -17,6 +17,18 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
+from qa_service.corpus.blocks import (
+    BOLD_CLOSE,
+    BOLD_OPEN,
+    NAME_GLUE,
+    Block,
+    Lists,
+    caps_title,
+    heading_block,
+    plain_text,
+    text_block,
+    unnumbered,
+)
 from qa_service.corpus.details import (
     DATE_CUE,
     EMAIL,
@@ -29,7 +41,7 @@ from qa_service.corpus.details import (
     parse_date,
 )
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
-from qa_service.corpus.sentences import ends_sentence, split_sentences, word_set
+from qa_service.corpus.sentences import split_sentences, word_set
 from qa_service.errors import PolicyError
 
 __all__ = [
@@ -52,152 +64,6 @@ __all__ = [
 
 # --- blocks -------------------------------------------------------------------------------
 
-# heading: a section title; paragraph: sentences; lines: an address or similar, one clause;
-# item: one list item, its sentences read under the list's lead-in; row: one table row, one
-# clause; meta: page furniture (an HTML header or footer) read for contacts only.
-_Kind = Literal["heading", "paragraph", "lines", "item", "row", "meta"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    kind: _Kind
-    text: str
-    lines: tuple[str, ...] = ()
-    label: str = ""  # a run-in heading: "**Health information.** We collect ..."
-    label_in_text: bool = False  # the label also starts the first sentence ("**EU:** you may")
-    group: int = 0  # the list (nested lists included) or table the block belongs to
-    context: tuple[str, ...] = ()  # items: the parent items' texts; rows: caption, header row
-    raw: str = ""  # headings: the title before its case was quietened
-
-
-_BOLD_OPEN, _BOLD_CLOSE = "\x01", "\x02"  # where a block's opening bold words start and end
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.replace(_BOLD_OPEN, "").replace(_BOLD_CLOSE, "").split())
-
-
-_NUMBERING = re.compile(
-    r"^(?:(?:section|article|part|chapter)\s+)?"
-    r"(?:\d{1,2}(?:\.\d{1,2})*[.:)]?|[IVXLC]{1,6}[.:)]|[ivx]{1,6}[.)]|[A-Za-z][.)])"
-    r"\s*[-–—:]?\s+(?=\S)",
-    re.I,
-)
-_KEEP_UPPER = word_set(
-    "LLC LLP PLC GMBH USA UK EU EEA US FAQ FAQS GDPR CCPA CPRA COPPA FERPA HIPAA PIPEDA "
-    "LGPD VPPA GLBA ID IDS IP SMS API APIS DPO AI TV SDK SDKS URL URLS GPS IDFA AAID DNT "
-    "GPC PII PHI SSN ATM PIN NFC HR CEO"
-)
-_SUFFIX_CASE = {"INC": "Inc", "LTD": "Ltd", "CORP": "Corp", "CO": "Co", "LIMITED": "Limited"}
-# Proper nouns an all-capitals privacy heading is likely to hold ("YOUR CALIFORNIA RIGHTS").
-_PROPER = word_set(
-    "california nevada virginia colorado connecticut utah texas oregon florida washington "
-    "europe european union canada canadian brazil australia japan switzerland swiss "
-    "united states kingdom america american ireland england wales scotland apple google "
-    "android ios i"
-)
-
-
-def _quieter(heading: str) -> str:
-    """An all-capitals heading in sentence case, keeping abbreviations such as LLC.
-
-    A company name before its suffix keeps its capitals: "ACME ROCKETS LLC PRIVACY POLICY" is
-    "Acme Rockets LLC privacy policy".
-    """
-    if not heading.isupper():
-        return heading
-    raw = heading.split()
-    cores = [w.strip(".,:;()'\"’") for w in raw]
-    named = 0  # words up to and including the company suffix
-    for i, core in enumerate(cores):
-        if core in _SUFFIX_CASE or core in {"LLC", "LLP", "PLC", "GMBH"}:
-            named = i + 1
-    words: list[str] = []
-    for i, (w, core) in enumerate(zip(raw, cores, strict=True)):
-        after = cores[i + 1] if i + 1 < len(cores) else ""
-        before = cores[i - 1].lower() if i else ""
-        # "US RESIDENTS" is the country, "CONTACT US" is us.
-        us = core == "US" and bool(after) and before not in {"contact", "about", "to", "with"}
-        kept = (core in _KEEP_UPPER and core != "US") or us
-        if kept or "." in core or any(ch.isdigit() for ch in core):
-            words.append(w)
-        elif core in _SUFFIX_CASE:
-            words.append(w.replace(core, _SUFFIX_CASE[core]))
-        elif core.lower() in _PROPER or (i < named and core.lower() not in _NAME_GLUE):
-            words.append(w.lower().replace(core.lower(), core.capitalize()))
-        else:
-            words.append(w.lower())
-    words[0] = words[0][:1].upper() + words[0][1:]
-    return " ".join(words)
-
-
-def _unnumbered(title: str) -> str:
-    """A title without its section number ("4. HOW WE SHARE" -> "HOW WE SHARE")."""
-    stripped = _NUMBERING.sub("", title.strip(), count=1)
-    # A bare "1." or "A." stays as it is: there is no title left to keep.
-    return stripped if re.search(r"[^\W\d_]", stripped) else title.strip()
-
-
-def _heading(raw: str) -> _Block:
-    title = _unnumbered(_plain(raw)).rstrip(":").rstrip()
-    if title.endswith(".") and ends_sentence(title[:-1], ".", ""):  # but "... Ltd." keeps it
-        title = title[:-1].rstrip()
-    return _Block("heading", _quieter(title), raw=title)
-
-
-def _run_in(label: str, rest: str) -> tuple[str, str, bool] | None:
-    """(label, text, label also in text) when bold words open a paragraph as a heading.
-
-    "**Health information.** We collect ..." has a run-in heading; "**Account Data** is
-    information ..." is a sentence that happens to start in bold.
-    """
-    label, rest = " ".join(label.split()), " ".join(rest.split())
-    if not label or not rest:
-        return None
-    if rest[0] in ".:—–-" and (rest[0] != "-" or rest[:2] == "- "):
-        label += rest[0] if rest[0] in ".:" else ""
-        rest = rest.lstrip(".:—–- ")
-    elif not re.search(r"[.:?!]$", label):
-        return None
-    if not rest:
-        return None
-    short = label.rstrip(".: ")
-    if rest[0].islower():
-        return short, f"{label} {rest}", True
-    return short, rest, False
-
-
-def _bold_heading(label: str) -> bool:
-    """A paragraph that is nothing but a few bold words reads as a sub-heading."""
-    words = label.split()
-    return (
-        0 < len(words) <= 12
-        and not re.search(r"[.,;:!]$", label)
-        and bool(re.search(r"[^\W\d_]", label))
-        and not has_detail(label)
-    )
-
-
-def _text_block(
-    kind: Literal["paragraph", "item"],
-    text: str,
-    *,
-    group: int = 0,
-    context: tuple[str, ...] = (),
-) -> _Block:
-    """A paragraph or list item, with a run-in heading split off when there is one."""
-    m = re.match(f"^{_BOLD_OPEN}(.*?){_BOLD_CLOSE}(.*)$", text, re.S)
-    if m is not None:
-        label, rest = _plain(m.group(1)), _plain(m.group(2))
-        if not rest and kind == "paragraph" and _bold_heading(label):
-            return _heading(label)
-        if (split := _run_in(label, rest)) is not None:
-            short, body, in_text = split
-            return _Block(
-                kind, body, label=short, label_in_text=in_text, group=group, context=context
-            )
-    return _Block(kind, _plain(text), group=group, context=context)
-
 
 def _joined(lines: Iterable[str]) -> str:
     """Lines of one item as one text: a comma where a line ends without punctuation."""
@@ -207,55 +73,6 @@ def _joined(lines: Iterable[str]) -> str:
             out += " " if re.search(r"[.,;:!?]$", out) else ", "
         out += line
     return out
-
-
-class _Lists:
-    """The list items open at each level, so that nested items know their parents."""
-
-    def __init__(self, new_group: Callable[[], int]) -> None:
-        self._new_group = new_group
-        self.group = 0
-        self._levels: list[tuple[int, str]] = []  # (indent, marker kind) of each level
-        self._texts: list[str] = []  # the latest item's text at each level
-
-    @property
-    def open(self) -> bool:
-        return bool(self._levels)
-
-    def close(self) -> None:
-        self.group = 0
-        self._levels.clear()
-        self._texts.clear()
-
-    def place(self, indent: int, kind: str, nest: bool = False) -> tuple[int, tuple[str, ...]]:
-        """The depth of a new item and its parents' texts.
-
-        Deeper indentation nests; in plain text a new kind of marker ("(a)" under "1.") nests
-        too, and going back to a kind already open returns to its level.
-        """
-        levels = self._levels
-        if not levels:
-            self.group = self._new_group()
-            levels.append((indent, kind))
-            return 0, ()
-        for depth in range(len(levels) - 1, -1, -1):
-            at, k = levels[depth]
-            if at == indent and (k == kind or not kind):
-                del levels[depth + 1 :]
-                return depth, tuple(self._texts[:depth])
-        if indent > levels[-1][0] or (nest and kind and indent >= levels[-1][0]):
-            levels.append((indent, kind))
-        else:
-            while len(levels) > 1 and levels[-1][0] > indent:
-                levels.pop()
-            levels[-1] = (indent, kind)
-        depth = len(levels) - 1
-        return depth, tuple(self._texts[:depth])
-
-    def record(self, depth: int, text: str) -> None:
-        del self._texts[depth:]
-        self._texts.extend([""] * (depth - len(self._texts)))
-        self._texts.append(text)
 
 
 # --- Markdown -----------------------------------------------------------------------------
@@ -281,7 +98,7 @@ def _md_marked(text: str) -> str:
     """Inline Markdown to plain text, marking bold words that open the text."""
     if (m := _MD_LEAD_BOLD.match(text)) is not None:
         inner = _md_inline(m.group(2))
-        return f"{_BOLD_OPEN}{inner}{_BOLD_CLOSE}{_md_inline(text[m.end() :])}"
+        return f"{BOLD_OPEN}{inner}{BOLD_CLOSE}{_md_inline(text[m.end() :])}"
     return _md_inline(text)
 
 
@@ -291,10 +108,10 @@ def _is_local_link_list(raw_items: list[str]) -> bool:
     return len(raw_items) >= 2 and all(local.match(item) for item in raw_items)
 
 
-def _markdown_blocks(text: str) -> list[_Block]:
-    blocks: list[_Block] = []
+def _markdown_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
     groups = iter(range(1, 1_000_000))
-    lists = _Lists(lambda: next(groups))
+    lists = Lists(lambda: next(groups))
     seen_heading = False
     para: list[tuple[str, bool]] = []  # (line, ends with a hard break)
     item: list[str] = []  # the open list item's lines
@@ -314,9 +131,9 @@ def _markdown_blocks(text: str) -> list[_Block]:
         if len(para) > 1 and hard >= len(para) - 1:  # lines broken by hand: an address
             lines = [x for x in (_md_inline(line).strip() for line, _ in para) if x]
         if len(lines) > 1:
-            blocks.append(_Block("lines", ", ".join(lines), tuple(lines)))
+            blocks.append(Block("lines", ", ".join(lines), tuple(lines)))
         else:
-            block = _text_block("paragraph", _md_marked(" ".join(p for p, _ in para)))
+            block = text_block("paragraph", _md_marked(" ".join(p for p, _ in para)))
             if block.text:
                 blocks.append(block)
         para.clear()
@@ -324,7 +141,7 @@ def _markdown_blocks(text: str) -> list[_Block]:
     def flush_item() -> None:
         if not item:
             return
-        block = _text_block(
+        block = text_block(
             "item", _md_marked(" ".join(item)), group=lists.group, context=item_at[1]
         )
         item.clear()
@@ -346,7 +163,7 @@ def _markdown_blocks(text: str) -> list[_Block]:
             cells = [c for c in row if c]
             if cells:
                 context = (" — ".join(h for h in header if h),) if any(header) else ()
-                blocks.append(_Block("row", " — ".join(cells), group=group, context=context))
+                blocks.append(Block("row", " — ".join(cells), group=group, context=context))
         table.clear()
         header = []
 
@@ -384,7 +201,7 @@ def _markdown_blocks(text: str) -> list[_Block]:
         if (m := _HEADING.match(line)) is not None:
             flush_all()
             seen_heading = True
-            blocks.append(_heading(_md_inline(m.group(2))))
+            blocks.append(heading_block(_md_inline(m.group(2))))
             continue
         if not stripped:
             flush_para()
@@ -395,7 +212,7 @@ def _markdown_blocks(text: str) -> list[_Block]:
             # A setext heading: the line above underlined.
             title = para[0][0]
             para.clear()
-            blocks.append(_heading(_md_inline(title)))
+            blocks.append(heading_block(_md_inline(title)))
             continue
         if re.fullmatch(r"(?:[-*_]\s*){3,}", stripped):
             flush_all()
@@ -407,9 +224,9 @@ def _markdown_blocks(text: str) -> list[_Block]:
             flush_para()
             flush_item()
             marker, rest = m.group(2), m.group(3)
-            if not lists.open and marker[0].isdigit() and _caps_title(_md_inline(rest)):
+            if not lists.open and marker[0].isdigit() and caps_title(_md_inline(rest)):
                 # "1. WHO WE ARE" alone: a numbered section title, not a list
-                blocks.append(_heading(_md_inline(rest)))
+                blocks.append(heading_block(_md_inline(rest)))
                 continue
             kind = "ordered" + marker[-1] if marker[0].isdigit() else marker
             if lists.open and len(m.group(1)) <= list_top[0] and kind != list_top[1]:
@@ -448,22 +265,9 @@ _TEXT_ITEM = re.compile(
 _ROMAN = re.compile(r"[ivxlc]+", re.I)
 
 
-def _caps_title(line: str) -> bool:
-    """An all-capitals title such as "HOW WE SHARE YOUR INFORMATION" (number dropped)."""
-    rest = _unnumbered(line)
-    letters = [ch for ch in rest if ch.isalpha()]
-    return (
-        len(letters) >= 3
-        and rest.isupper()
-        and len(rest.split()) <= 12
-        and not re.search(r"[.,;!]$", rest)
-        and not has_detail(rest)
-    )
-
-
 def _title_line(line: str) -> bool:
     """A short line with no sentence ending, as plain-text policies title their sections."""
-    rest = _unnumbered(line)
+    rest = unnumbered(line)
     words = rest.split()
     return (
         0 < len(words) <= 10
@@ -497,10 +301,10 @@ def _address_like(lines: list[str]) -> bool:
     return len(lines) > 1 and all(len(line) <= 50 for line in lines) and ended * 2 < len(lines)
 
 
-def _text_blocks(text: str) -> list[_Block]:
-    blocks: list[_Block] = []
+def _text_blocks(text: str) -> list[Block]:
+    blocks: list[Block] = []
     groups = iter(range(1, 1_000_000))
-    lists = _Lists(lambda: next(groups))
+    lists = Lists(lambda: next(groups))
     para: list[str] = []
     item: list[str] = []
     item_at: tuple[int, tuple[str, ...]] = (0, ())
@@ -524,9 +328,9 @@ def _text_blocks(text: str) -> list[_Block]:
         if body and _address_like(body) and not tail:
             body, tail = [], body
         if body:
-            blocks.append(_Block("paragraph", " ".join(body)))
+            blocks.append(Block("paragraph", " ".join(body)))
         if tail:
-            blocks.append(_Block("lines", ", ".join(tail), tuple(tail)))
+            blocks.append(Block("lines", ", ".join(tail), tuple(tail)))
         lead_in = bool(body) and not tail and body[-1].endswith(":")
         para.clear()
 
@@ -534,7 +338,7 @@ def _text_blocks(text: str) -> list[_Block]:
         nonlocal lead_in
         if not item:
             return
-        block = _Block("item", " ".join(item), group=lists.group, context=item_at[1])
+        block = Block("item", " ".join(item), group=lists.group, context=item_at[1])
         blocks.append(block)
         lists.record(item_at[0], block.text)
         lead_in = block.text.endswith(":")
@@ -563,8 +367,8 @@ def _text_blocks(text: str) -> list[_Block]:
             # (same words or same number), or a title with text under it.
             number = re.match(r"(\d{1,2})[.)]\s", stripped)
             key = number.group(1) if number else _key(stripped)
-            titled = _title_line(stripped) or _caps_title(stripped)
-            body_next = bool(nxt) and not (_title_line(nxt) or _caps_title(nxt))
+            titled = _title_line(stripped) or caps_title(stripped)
+            body_next = bool(nxt) and not (_title_line(nxt) or caps_title(nxt))
             if titled and key not in contents and not body_next:
                 contents.add(key)
                 continue
@@ -577,7 +381,7 @@ def _text_blocks(text: str) -> list[_Block]:
         m = _TEXT_ITEM.match(stripped)
         dotted = m is not None and m.group("dot") is not None
         in_list = lists.open or lead_in or bool(para and para[-1].endswith(":"))
-        if m is not None and not (dotted and _caps_title(stripped)) and (not dotted or in_list):
+        if m is not None and not (dotted and caps_title(stripped)) and (not dotted or in_list):
             flush_para()
             flush_item()
             kind = _marker_kind(m, last_letter)
@@ -591,10 +395,10 @@ def _text_blocks(text: str) -> list[_Block]:
         # A title stands alone: the next line does not carry on its sentence.
         alone = not nxt or not (nxt[0].islower() or (nxt.isupper() and len(nxt) > 50))
         starts_title = blank and alone and _title_line(stripped)
-        if (_caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
+        if (caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
             flush_para()
             close_list()
-            blocks.append(_heading(stripped))
+            blocks.append(heading_block(stripped))
             if _CONTENTS.fullmatch(_key(stripped.rstrip(":"))):
                 contents = set()
             lead_in = False
@@ -657,7 +461,7 @@ class _HTMLBlocks(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[_Block] = []
+        self.blocks: list[Block] = []
         self.title = ""
         self._skip = 0
         self._chrome = 0
@@ -687,24 +491,24 @@ class _HTMLBlocks(HTMLParser):
         lines = [" ".join(line.split()) for line in self._lines]
         self._lines.clear()
         if self._bold:
-            lines[-1] += _BOLD_CLOSE
+            lines[-1] += BOLD_CLOSE
             self._bold = 0
-        return [line for line in lines if _plain(line)]
+        return [line for line in lines if plain_text(line)]
 
     def _flush(self, kind: Literal["heading", "paragraph", "dt", "dd"] = "paragraph") -> None:
         lines = self._take()
         if not lines:
             return
         if self._chrome and not self._content:
-            plain = [_plain(line) for line in lines]
-            self.blocks.append(_Block("meta", " ".join(plain), tuple(plain)))
+            plain = [plain_text(line) for line in lines]
+            self.blocks.append(Block("meta", " ".join(plain), tuple(plain)))
         elif kind == "heading":
-            self.blocks.append(_heading(" ".join(lines)))
+            self.blocks.append(heading_block(" ".join(lines)))
         elif kind == "dt":
-            self._term = _plain(" ".join(lines))
+            self._term = plain_text(" ".join(lines))
         elif self._lists and self._lists[-1].li_open:
             depth = len(self._lists) - 1
-            block = _text_block(
+            block = text_block(
                 "item",
                 _joined(lines),
                 group=self._lists[0].group,
@@ -715,17 +519,17 @@ class _HTMLBlocks(HTMLParser):
             self._item_texts.extend([""] * (depth - len(self._item_texts)))
             self._item_texts.append(block.text)
         elif len(lines) > 1:
-            plain = [_plain(line) for line in lines]
-            self.blocks.append(_Block("lines", ", ".join(plain), tuple(plain)))
+            plain = [plain_text(line) for line in lines]
+            self.blocks.append(Block("lines", ", ".join(plain), tuple(plain)))
         elif kind == "dd" and self._term:
             term, self._term = self._term, ""
-            text = _plain(lines[0])
+            text = plain_text(lines[0])
             if len(text.split()) <= 4:  # "Email" / "privacy@..." reads best as one clause
-                self.blocks.append(_Block("paragraph", f"{term}: {text}"))
+                self.blocks.append(Block("paragraph", f"{term}: {text}"))
             else:
-                self.blocks.append(_Block("paragraph", text, label=term))
+                self.blocks.append(Block("paragraph", text, label=term))
         else:
-            self.blocks.append(_text_block("paragraph", lines[0]))
+            self.blocks.append(text_block("paragraph", lines[0]))
 
     def _close_item(self) -> None:
         lst = self._lists[-1]
@@ -748,7 +552,7 @@ class _HTMLBlocks(HTMLParser):
             return
         table.rows += 1
         context = tuple(c for c in (table.caption, table.header) if c)
-        self.blocks.append(_Block("row", " — ".join(cells), group=table.group, context=context))
+        self.blocks.append(Block("row", " — ".join(cells), group=table.group, context=context))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
@@ -772,7 +576,7 @@ class _HTMLBlocks(HTMLParser):
         if tag in ("b", "strong"):
             opening = not "".join(self._buf).strip() and not self._lines
             if opening and self._cell is None and self._caption is None:
-                self._buf.append(_BOLD_OPEN)
+                self._buf.append(BOLD_OPEN)
                 self._bold += 1
             return
         if self._cell is not None or self._caption is not None:
@@ -827,11 +631,11 @@ class _HTMLBlocks(HTMLParser):
     def _end_cell(self) -> None:
         if self._caption is not None:
             if self._table is not None:
-                self._table.caption = _plain("".join(self._caption))
+                self._table.caption = plain_text("".join(self._caption))
             self._caption = None
         if self._cell is not None:
             if self._row is not None:
-                self._row.append((_plain("".join(self._cell)), self._cell_th))
+                self._row.append((plain_text("".join(self._cell)), self._cell_th))
             self._cell = None
 
     def handle_endtag(self, tag: str) -> None:
@@ -856,7 +660,7 @@ class _HTMLBlocks(HTMLParser):
             return
         if tag in ("b", "strong"):
             if self._bold:
-                self._buf.append(_BOLD_CLOSE)
+                self._buf.append(BOLD_CLOSE)
                 self._bold = 0
             return
         if tag in ("td", "th", "caption"):
@@ -919,7 +723,7 @@ class _HTMLBlocks(HTMLParser):
                 self._lists[-1].other_chars += letters
 
 
-def _html_blocks(text: str) -> tuple[list[_Block], str]:
+def _html_blocks(text: str) -> tuple[list[Block], str]:
     parser = _HTMLBlocks()
     parser.feed(text)
     parser.close()
@@ -940,7 +744,7 @@ _CONTENTS = re.compile(
 
 def _key(title: str) -> str:
     """A title as a table of contents and a heading would both write it."""
-    title = re.sub(r"(?:\s*\.){3,}\s*\d*\s*$|\s+\d{1,3}$", "", _unnumbered(title))
+    title = re.sub(r"(?:\s*\.){3,}\s*\d*\s*$|\s+\d{1,3}$", "", unnumbered(title))
     return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
 
 
@@ -960,7 +764,7 @@ def _numbered_titles(text: str) -> bool:
     return all(0 < len(p.split()) <= 12 and not re.search(r"[.!?;,]$", p) for p in pieces)
 
 
-def _without_contents(blocks: list[_Block]) -> list[_Block]:
+def _without_contents(blocks: list[Block]) -> list[Block]:
     """Drops tables of contents: they name the sections, they say nothing themselves."""
     last_heading: dict[str, int] = {}  # each heading's last position: is a title named later?
     for i, b in enumerate(blocks):
@@ -1000,9 +804,9 @@ def _without_contents(blocks: list[_Block]) -> list[_Block]:
     return [b for i, b in enumerate(blocks) if i not in drop]
 
 
-def _with_lead_ins(blocks: list[_Block]) -> list[_Block]:
+def _with_lead_ins(blocks: list[Block]) -> list[Block]:
     """Items and rows carry the sentence that introduces their list or table ("... to:")."""
-    out: list[_Block] = []
+    out: list[Block] = []
     group, lead = 0, ""
     for b in blocks:
         if b.kind in ("item", "row"):
@@ -1053,7 +857,6 @@ _AFFILIATES = re.compile(
     r"(?:subsidiaries|affiliates|companies|brands|family)(?:\s+and\s+\w+)?\s*$",
     re.I,
 )
-_NAME_GLUE = frozenset({"&", "and", "of", "de", "du", "von", "van", "the", "for"})
 _NOT_NAMES = word_set(
     "company service services website site app apps we us our this the privacy policy "
     "notice statement"
@@ -1094,14 +897,14 @@ def _name_before(text: str) -> str | None:
         ends_sentence = (
             bare.endswith((".", ":", ";", ")")) and not re.fullmatch(_SUFFIX, bare) and bool(name)
         )
-        if ends_sentence or not (bare[0].isupper() or bare[0].isdigit() or bare in _NAME_GLUE):
+        if ends_sentence or not (bare[0].isupper() or bare[0].isdigit() or bare in NAME_GLUE):
             break
         name.insert(0, token)
         if len(name) >= 8:
             break
-    while name and name[0].lower() in _NAME_GLUE | {"at", "by", "welcome", "from"}:
+    while name and name[0].lower() in NAME_GLUE | {"at", "by", "welcome", "from"}:
         name.pop(0)
-    while name and name[-1].strip(",").lower() in _NAME_GLUE:
+    while name and name[-1].strip(",").lower() in NAME_GLUE:
         name.pop()
     result = " ".join(name).strip(", ")
     if not result or result.lower() in _NOT_NAMES:
@@ -1114,16 +917,16 @@ def _name_after(text: str) -> str | None:
     name: list[str] = []
     for token in text.split():
         bare = token.rstrip(",.;:")
-        if not bare or not (bare[0].isupper() or bare.lower() in _NAME_GLUE):
+        if not bare or not (bare[0].isupper() or bare.lower() in NAME_GLUE):
             break
         name.append(token)
         if token.endswith((",", ";", ":")) or (
             token.endswith(".") and not re.fullmatch(_SUFFIX, token)
         ):
             break
-    while name and name[-1].rstrip(",.;:").lower() in _NAME_GLUE:
+    while name and name[-1].rstrip(",.;:").lower() in NAME_GLUE:
         name.pop()
-    while name and name[0].lower() in _NAME_GLUE:
+    while name and name[0].lower() in NAME_GLUE:
         name.pop(0)
     result = " ".join(name).rstrip(",;:")
     if result.endswith(".") and not re.search(_SUFFIX + r"$", result):
@@ -1131,7 +934,7 @@ def _name_after(text: str) -> str | None:
     return result if result and result.lower() not in _NOT_NAMES else None
 
 
-def _owner(blocks: list[_Block], raw_title: str) -> str | None:
+def _owner(blocks: list[Block], raw_title: str) -> str | None:
     """The company the policy belongs to, not a partner it mentions.
 
     Its own definition of "we" near the top first, then "owned/operated by", then the title.
@@ -1158,7 +961,7 @@ def _owner(blocks: list[_Block], raw_title: str) -> str | None:
             short = re.sub(r",?\s*" + _SUFFIX + r"$", "", company).lower()
             if named.lower().startswith(short) or short.startswith(named.lower()):
                 return company
-        words = [w for w in named.split() if w.lower() not in _NAME_GLUE]
+        words = [w for w in named.split() if w.lower() not in NAME_GLUE]
         if words and all(w[0].isupper() or w[0].isdigit() for w in words) and not named.isupper():
             return named
     if companies:
@@ -1167,7 +970,7 @@ def _owner(blocks: list[_Block], raw_title: str) -> str | None:
 
 
 def _metadata(
-    blocks: list[_Block], sentences: list[list[str]], raw_title: str
+    blocks: list[Block], sentences: list[list[str]], raw_title: str
 ) -> tuple[str | None, tuple[str, str | None] | None, Contact]:
     texts = [b.text for b in blocks]
     emails: list[tuple[str, bool]] = []
@@ -1255,7 +1058,7 @@ def detect_format(path: Path, text: str) -> Format:
 
 def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Policy:
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace(_BOLD_OPEN, " ").replace(_BOLD_CLOSE, " ")
+    text = text.replace(BOLD_OPEN, " ").replace(BOLD_CLOSE, " ")
     html_title = ""
     if fmt == "html":
         blocks, html_title = _html_blocks(text)
@@ -1269,7 +1072,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     raw_title = html_title or (headings[0].raw if headings else "")
     if len(headings) == len([b for b in blocks if b.kind != "meta"]):
         # only short lines, read as titles: they are the text
-        blocks = [_Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
+        blocks = [Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
     blocks = _with_lead_ins(_without_contents(blocks))
     sentences = [
         split_sentences(b.text) if b.kind in ("paragraph", "item", "row") else [b.text]

@@ -1,0 +1,223 @@
+"""Blocks, what every format's reader turns a policy into (headings, paragraphs, list items,
+table rows), and the heading and list machinery the readers share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from qa_service.corpus.details import has_detail
+from qa_service.corpus.sentences import ends_sentence, word_set
+
+# heading: a section title; paragraph: sentences; lines: an address or similar, one clause;
+# item: one list item, its sentences read under the list's lead-in; row: one table row, one
+# clause; meta: page furniture (an HTML header or footer) read for contacts only.
+_Kind = Literal["heading", "paragraph", "lines", "item", "row", "meta"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: _Kind
+    text: str
+    lines: tuple[str, ...] = ()
+    label: str = ""  # a run-in heading: "**Health information.** We collect ..."
+    label_in_text: bool = False  # the label also starts the first sentence ("**EU:** you may")
+    group: int = 0  # the list (nested lists included) or table the block belongs to
+    context: tuple[str, ...] = ()  # items: the parent items' texts; rows: caption, header row
+    raw: str = ""  # headings: the title before its case was quietened
+
+
+BOLD_OPEN, BOLD_CLOSE = "\x01", "\x02"  # where a block's opening bold words start and end
+
+
+def plain_text(text: str) -> str:
+    return " ".join(text.replace(BOLD_OPEN, "").replace(BOLD_CLOSE, "").split())
+
+
+_NUMBERING = re.compile(
+    r"^(?:(?:section|article|part|chapter)\s+)?"
+    r"(?:\d{1,2}(?:\.\d{1,2})*[.:)]?|[IVXLC]{1,6}[.:)]|[ivx]{1,6}[.)]|[A-Za-z][.)])"
+    r"\s*[-–—:]?\s+(?=\S)",
+    re.I,
+)
+_KEEP_UPPER = word_set(
+    "LLC LLP PLC GMBH USA UK EU EEA US FAQ FAQS GDPR CCPA CPRA COPPA FERPA HIPAA PIPEDA "
+    "LGPD VPPA GLBA ID IDS IP SMS API APIS DPO AI TV SDK SDKS URL URLS GPS IDFA AAID DNT "
+    "GPC PII PHI SSN ATM PIN NFC HR CEO"
+)
+_SUFFIX_CASE = {"INC": "Inc", "LTD": "Ltd", "CORP": "Corp", "CO": "Co", "LIMITED": "Limited"}
+# Proper nouns an all-capitals privacy heading is likely to hold ("YOUR CALIFORNIA RIGHTS").
+_PROPER = word_set(
+    "california nevada virginia colorado connecticut utah texas oregon florida washington "
+    "europe european union canada canadian brazil australia japan switzerland swiss "
+    "united states kingdom america american ireland england wales scotland apple google "
+    "android ios i"
+)
+# Small words inside a company's name ("Bank of Ireland"); the owner finder reads names
+# with them too.
+NAME_GLUE = frozenset({"&", "and", "of", "de", "du", "von", "van", "the", "for"})
+
+
+def _quieter(heading: str) -> str:
+    """An all-capitals heading in sentence case, keeping abbreviations such as LLC.
+
+    A company name before its suffix keeps its capitals: "ACME ROCKETS LLC PRIVACY POLICY" is
+    "Acme Rockets LLC privacy policy".
+    """
+    if not heading.isupper():
+        return heading
+    raw = heading.split()
+    cores = [w.strip(".,:;()'\"’") for w in raw]
+    named = 0  # words up to and including the company suffix
+    for i, core in enumerate(cores):
+        if core in _SUFFIX_CASE or core in {"LLC", "LLP", "PLC", "GMBH"}:
+            named = i + 1
+    words: list[str] = []
+    for i, (w, core) in enumerate(zip(raw, cores, strict=True)):
+        after = cores[i + 1] if i + 1 < len(cores) else ""
+        before = cores[i - 1].lower() if i else ""
+        # "US RESIDENTS" is the country, "CONTACT US" is us.
+        us = core == "US" and bool(after) and before not in {"contact", "about", "to", "with"}
+        kept = (core in _KEEP_UPPER and core != "US") or us
+        if kept or "." in core or any(ch.isdigit() for ch in core):
+            words.append(w)
+        elif core in _SUFFIX_CASE:
+            words.append(w.replace(core, _SUFFIX_CASE[core]))
+        elif core.lower() in _PROPER or (i < named and core.lower() not in NAME_GLUE):
+            words.append(w.lower().replace(core.lower(), core.capitalize()))
+        else:
+            words.append(w.lower())
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def unnumbered(title: str) -> str:
+    """A title without its section number ("4. HOW WE SHARE" -> "HOW WE SHARE")."""
+    stripped = _NUMBERING.sub("", title.strip(), count=1)
+    # A bare "1." or "A." stays as it is: there is no title left to keep.
+    return stripped if re.search(r"[^\W\d_]", stripped) else title.strip()
+
+
+def heading_block(raw: str) -> Block:
+    title = unnumbered(plain_text(raw)).rstrip(":").rstrip()
+    if title.endswith(".") and ends_sentence(title[:-1], ".", ""):  # but "... Ltd." keeps it
+        title = title[:-1].rstrip()
+    return Block("heading", _quieter(title), raw=title)
+
+
+def caps_title(line: str) -> bool:
+    """An all-capitals title such as "HOW WE SHARE YOUR INFORMATION" (number dropped)."""
+    rest = unnumbered(line)
+    letters = [ch for ch in rest if ch.isalpha()]
+    return (
+        len(letters) >= 3
+        and rest.isupper()
+        and len(rest.split()) <= 12
+        and not re.search(r"[.,;!]$", rest)
+        and not has_detail(rest)
+    )
+
+
+def _run_in(label: str, rest: str) -> tuple[str, str, bool] | None:
+    """(label, text, label also in text) when bold words open a paragraph as a heading.
+
+    "**Health information.** We collect ..." has a run-in heading; "**Account Data** is
+    information ..." is a sentence that happens to start in bold.
+    """
+    label, rest = " ".join(label.split()), " ".join(rest.split())
+    if not label or not rest:
+        return None
+    if rest[0] in ".:—–-" and (rest[0] != "-" or rest[:2] == "- "):
+        label += rest[0] if rest[0] in ".:" else ""
+        rest = rest.lstrip(".:—–- ")
+    elif not re.search(r"[.:?!]$", label):
+        return None
+    if not rest:
+        return None
+    short = label.rstrip(".: ")
+    if rest[0].islower():
+        return short, f"{label} {rest}", True
+    return short, rest, False
+
+
+def _bold_heading(label: str) -> bool:
+    """A paragraph that is nothing but a few bold words reads as a sub-heading."""
+    words = label.split()
+    return (
+        0 < len(words) <= 12
+        and not re.search(r"[.,;:!]$", label)
+        and bool(re.search(r"[^\W\d_]", label))
+        and not has_detail(label)
+    )
+
+
+def text_block(
+    kind: Literal["paragraph", "item"],
+    text: str,
+    *,
+    group: int = 0,
+    context: tuple[str, ...] = (),
+) -> Block:
+    """A paragraph or list item, with a run-in heading split off when there is one."""
+    m = re.match(f"^{BOLD_OPEN}(.*?){BOLD_CLOSE}(.*)$", text, re.S)
+    if m is not None:
+        label, rest = plain_text(m.group(1)), plain_text(m.group(2))
+        if not rest and kind == "paragraph" and _bold_heading(label):
+            return heading_block(label)
+        if (split := _run_in(label, rest)) is not None:
+            short, body, in_text = split
+            return Block(
+                kind, body, label=short, label_in_text=in_text, group=group, context=context
+            )
+    return Block(kind, plain_text(text), group=group, context=context)
+
+
+class Lists:
+    """The list items open at each level, so that nested items know their parents."""
+
+    def __init__(self, new_group: Callable[[], int]) -> None:
+        self._new_group = new_group
+        self.group = 0
+        self._levels: list[tuple[int, str]] = []  # (indent, marker kind) of each level
+        self._texts: list[str] = []  # the latest item's text at each level
+
+    @property
+    def open(self) -> bool:
+        return bool(self._levels)
+
+    def close(self) -> None:
+        self.group = 0
+        self._levels.clear()
+        self._texts.clear()
+
+    def place(self, indent: int, kind: str, nest: bool = False) -> tuple[int, tuple[str, ...]]:
+        """The depth of a new item and its parents' texts.
+
+        Deeper indentation nests; in plain text a new kind of marker ("(a)" under "1.") nests
+        too, and going back to a kind already open returns to its level.
+        """
+        levels = self._levels
+        if not levels:
+            self.group = self._new_group()
+            levels.append((indent, kind))
+            return 0, ()
+        for depth in range(len(levels) - 1, -1, -1):
+            at, k = levels[depth]
+            if at == indent and (k == kind or not kind):
+                del levels[depth + 1 :]
+                return depth, tuple(self._texts[:depth])
+        if indent > levels[-1][0] or (nest and kind and indent >= levels[-1][0]):
+            levels.append((indent, kind))
+        else:
+            while len(levels) > 1 and levels[-1][0] > indent:
+                levels.pop()
+            levels[-1] = (indent, kind)
+        depth = len(levels) - 1
+        return depth, tuple(self._texts[:depth])
+
+    def record(self, depth: int, text: str) -> None:
+        del self._texts[depth:]
+        self._texts.extend([""] * (depth - len(self._texts)))
+        self._texts.append(text)
