@@ -7,13 +7,11 @@ Nothing here knows about any particular policy.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html.parser import HTMLParser
-from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +40,13 @@ from qa_service.corpus.details import (
 )
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
 from qa_service.corpus.sentences import split_sentences, word_set
+from qa_service.corpus.structure import (
+    CONTENTS,
+    numbered_titles,
+    title_key,
+    with_lead_ins,
+    without_contents,
+)
 from qa_service.errors import PolicyError
 
 __all__ = [
@@ -217,7 +222,7 @@ def _markdown_blocks(text: str) -> list[Block]:
         if re.fullmatch(r"(?:[-*_]\s*){3,}", stripped):
             flush_all()
             continue
-        if (m := _MD_ITEM.match(line)) is not None and _numbered_titles(_md_inline(stripped)):
+        if (m := _MD_ITEM.match(line)) is not None and numbered_titles(_md_inline(stripped)):
             close_list()  # "1. WHO WE ARE 2. WHAT WE COLLECT ...": a paragraph, dropped later
             m = None
         if m is not None:
@@ -366,14 +371,14 @@ def _text_blocks(text: str) -> list[Block]:
             # A "CONTENTS" block: title lines until one comes again as the real section title
             # (same words or same number), or a title with text under it.
             number = re.match(r"(\d{1,2})[.)]\s", stripped)
-            key = number.group(1) if number else _key(stripped)
+            key = number.group(1) if number else title_key(stripped)
             titled = _title_line(stripped) or caps_title(stripped)
             body_next = bool(nxt) and not (_title_line(nxt) or caps_title(nxt))
             if titled and key not in contents and not body_next:
                 contents.add(key)
                 continue
             contents = None
-        if _numbered_titles(stripped):
+        if numbered_titles(stripped):
             close_list()
             para.append(stripped)  # "1. WHO WE ARE 2. WHAT WE COLLECT ...", dropped later
             blank = False
@@ -399,7 +404,7 @@ def _text_blocks(text: str) -> list[Block]:
             flush_para()
             close_list()
             blocks.append(heading_block(stripped))
-            if _CONTENTS.fullmatch(_key(stripped.rstrip(":"))):
+            if CONTENTS.fullmatch(title_key(stripped.rstrip(":"))):
                 contents = set()
             lead_in = False
             blank = False
@@ -736,96 +741,6 @@ def _html_blocks(text: str) -> tuple[list[Block], str]:
 
 # --- tables of contents and lead-ins -------------------------------------------------------
 
-_CONTENTS = re.compile(
-    r"(?:table of )?contents|in this (?:policy|notice|statement|document|page)"
-    r"|quick links|jump to(?: a section)?|on this page|sections|index|summary of contents"
-)
-
-
-def _key(title: str) -> str:
-    """A title as a table of contents and a heading would both write it."""
-    title = re.sub(r"(?:\s*\.){3,}\s*\d*\s*$|\s+\d{1,3}$", "", unnumbered(title))
-    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
-
-
-def _numbered_titles(text: str) -> bool:
-    """A paragraph that is only numbered titles: "1. WHO WE ARE 2. WHAT WE COLLECT ..."."""
-    marks = list(re.finditer(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+", text))
-    if len(marks) < 3:
-        return False
-    numbers = [int(m.group(1)) for m in marks]
-    if any(b != a + 1 for a, b in pairwise(numbers)):
-        return False
-    before = text[: marks[0].start()].strip().rstrip(":")
-    if before and not _CONTENTS.fullmatch(_key(before)):
-        return False
-    ends = [m.start() for m in marks[1:]] + [len(text)]
-    pieces = [text[m.end() : end].strip() for m, end in zip(marks, ends, strict=True)]
-    return all(0 < len(p.split()) <= 12 and not re.search(r"[.!?;,]$", p) for p in pieces)
-
-
-def _without_contents(blocks: list[Block]) -> list[Block]:
-    """Drops tables of contents: they name the sections, they say nothing themselves."""
-    last_heading: dict[str, int] = {}  # each heading's last position: is a title named later?
-    for i, b in enumerate(blocks):
-        if b.kind == "heading":
-            last_heading[_key(b.text)] = i
-
-    def named_later(key: str, after: int) -> bool:
-        return bool(key) and last_heading.get(key, -1) > after
-
-    groups: dict[int, list[int]] = {}
-    for i, b in enumerate(blocks):
-        if b.kind == "item":
-            groups.setdefault(b.group, []).append(i)
-    drop: set[int] = set()
-    for members in groups.values():
-        keys = [_key(blocks[i].text) for i in members]
-        matched = sum(1 for k in keys if named_later(k, members[-1]))
-        if len(keys) >= 2 and matched >= max(2, math.ceil(0.6 * len(keys))):
-            drop.update(members)
-    under_contents = False
-    for i, b in enumerate(blocks):
-        if b.kind == "heading":
-            under_contents = bool(_CONTENTS.fullmatch(_key(b.text)))
-            continue
-        if b.kind == "paragraph" and b.text.endswith(":") and _CONTENTS.fullmatch(_key(b.text)):
-            under_contents = True  # "In this policy:" above the list of sections
-            drop.add(i)
-            continue
-        if b.kind == "lines":
-            keys = [_key(line) for line in b.lines]
-            if under_contents or sum(1 for k in keys if named_later(k, i)) * 5 >= 3 * len(keys):
-                drop.add(i)
-        elif b.kind == "paragraph" and _numbered_titles(b.text):
-            drop.add(i)
-        elif b.kind == "item" and under_contents:
-            drop.update(groups[b.group])
-    return [b for i, b in enumerate(blocks) if i not in drop]
-
-
-def _with_lead_ins(blocks: list[Block]) -> list[Block]:
-    """Items and rows carry the sentence that introduces their list or table ("... to:")."""
-    out: list[Block] = []
-    group, lead = 0, ""
-    for b in blocks:
-        if b.kind in ("item", "row"):
-            if b.group != group:
-                group = b.group
-                prev = next((p for p in reversed(out) if p.kind != "meta"), None)
-                lead = ""
-                if prev is not None and prev.kind == "paragraph" and prev.text.endswith(":"):
-                    said = split_sentences(prev.text)
-                    # "This may include:" says little on its own: keep the sentence before it.
-                    short = len(said) > 1 and len(said[-1].split()) <= 4
-                    lead = " ".join(said[-2:] if short else said[-1:])
-            if lead:
-                b = replace(b, context=(lead, *b.context))
-        elif b.kind != "meta":
-            group, lead = 0, ""
-        out.append(b)
-    return out
-
 
 # --- sentences ----------------------------------------------------------------------------
 
@@ -1073,7 +988,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     if len(headings) == len([b for b in blocks if b.kind != "meta"]):
         # only short lines, read as titles: they are the text
         blocks = [Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
-    blocks = _with_lead_ins(_without_contents(blocks))
+    blocks = with_lead_ins(without_contents(blocks))
     sentences = [
         split_sentences(b.text) if b.kind in ("paragraph", "item", "row") else [b.text]
         for b in blocks

@@ -1,0 +1,102 @@
+"""A policy's structure beyond its blocks: tables of contents, which are dropped, and the
+lead-in sentence ("We may share it with:") that its lists and tables are read under."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from itertools import pairwise
+
+from qa_service.corpus.blocks import Block, unnumbered
+from qa_service.corpus.sentences import split_sentences
+
+CONTENTS = re.compile(
+    r"(?:table of )?contents|in this (?:policy|notice|statement|document|page)"
+    r"|quick links|jump to(?: a section)?|on this page|sections|index|summary of contents"
+)
+
+
+def title_key(title: str) -> str:
+    """A title as a table of contents and a heading would both write it."""
+    title = re.sub(r"(?:\s*\.){3,}\s*\d*\s*$|\s+\d{1,3}$", "", unnumbered(title))
+    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
+
+
+def numbered_titles(text: str) -> bool:
+    """A paragraph that is only numbered titles: "1. WHO WE ARE 2. WHAT WE COLLECT ..."."""
+    marks = list(re.finditer(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+", text))
+    if len(marks) < 3:
+        return False
+    numbers = [int(m.group(1)) for m in marks]
+    if any(b != a + 1 for a, b in pairwise(numbers)):
+        return False
+    before = text[: marks[0].start()].strip().rstrip(":")
+    if before and not CONTENTS.fullmatch(title_key(before)):
+        return False
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    pieces = [text[m.end() : end].strip() for m, end in zip(marks, ends, strict=True)]
+    return all(0 < len(p.split()) <= 12 and not re.search(r"[.!?;,]$", p) for p in pieces)
+
+
+def without_contents(blocks: list[Block]) -> list[Block]:
+    """Drops tables of contents: they name the sections, they say nothing themselves."""
+    last_heading: dict[str, int] = {}  # each heading's last position: is a title named later?
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            last_heading[title_key(b.text)] = i
+
+    def named_later(key: str, after: int) -> bool:
+        return bool(key) and last_heading.get(key, -1) > after
+
+    groups: dict[int, list[int]] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "item":
+            groups.setdefault(b.group, []).append(i)
+    drop: set[int] = set()
+    for members in groups.values():
+        keys = [title_key(blocks[i].text) for i in members]
+        matched = sum(1 for k in keys if named_later(k, members[-1]))
+        if len(keys) >= 2 and matched >= max(2, math.ceil(0.6 * len(keys))):
+            drop.update(members)
+    under_contents = False
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            under_contents = bool(CONTENTS.fullmatch(title_key(b.text)))
+            continue
+        if b.kind == "paragraph" and b.text.endswith(":") and CONTENTS.fullmatch(title_key(b.text)):
+            under_contents = True  # "In this policy:" above the list of sections
+            drop.add(i)
+            continue
+        if b.kind == "lines":
+            keys = [title_key(line) for line in b.lines]
+            if under_contents or sum(1 for k in keys if named_later(k, i)) * 5 >= 3 * len(keys):
+                drop.add(i)
+        elif b.kind == "paragraph" and numbered_titles(b.text):
+            drop.add(i)
+        elif b.kind == "item" and under_contents:
+            drop.update(groups[b.group])
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def with_lead_ins(blocks: list[Block]) -> list[Block]:
+    """Items and rows carry the sentence that introduces their list or table ("... to:")."""
+    out: list[Block] = []
+    group, lead = 0, ""
+    for b in blocks:
+        if b.kind in ("item", "row"):
+            if b.group != group:
+                group = b.group
+                prev = next((p for p in reversed(out) if p.kind != "meta"), None)
+                lead = ""
+                if prev is not None and prev.kind == "paragraph" and prev.text.endswith(":"):
+                    said = split_sentences(prev.text)
+                    # "This may include:" says little on its own: keep the sentence before it.
+                    short = len(said) > 1 and len(said[-1].split()) <= 4
+                    lead = " ".join(said[-2:] if short else said[-1:])
+            if lead:
+                b = replace(b, context=(lead, *b.context))
+        elif b.kind != "meta":
+            group, lead = 0, ""
+        out.append(b)
+    return out
