@@ -38,6 +38,7 @@ from qa_service.corpus.details import (
     holds,
     parse_date,
 )
+from qa_service.corpus.markdown import markdown_blocks
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
 from qa_service.corpus.sentences import split_sentences, word_set
 from qa_service.corpus.structure import (
@@ -81,180 +82,6 @@ def _joined(lines: Iterable[str]) -> str:
 
 
 # --- Markdown -----------------------------------------------------------------------------
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_LEAD_BOLD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+(\S.*)$")
-_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-
-
-def _md_inline(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
-    for _ in range(2):  # nested emphasis such as ***bold italic***
-        text = _MD_EMPHASIS.sub(r"\2", text)
-    return text.replace("\\", "")
-
-
-def _md_marked(text: str) -> str:
-    """Inline Markdown to plain text, marking bold words that open the text."""
-    if (m := _MD_LEAD_BOLD.match(text)) is not None:
-        inner = _md_inline(m.group(2))
-        return f"{BOLD_OPEN}{inner}{BOLD_CLOSE}{_md_inline(text[m.end() :])}"
-    return _md_inline(text)
-
-
-def _is_local_link_list(raw_items: list[str]) -> bool:
-    """Every item is just a link to a place in the same page: a table of contents."""
-    local = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?\[[^\]]+\]\([^)\s]*#[^)\s]*\)\s*$")
-    return len(raw_items) >= 2 and all(local.match(item) for item in raw_items)
-
-
-def _markdown_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    groups = iter(range(1, 1_000_000))
-    lists = Lists(lambda: next(groups))
-    seen_heading = False
-    para: list[tuple[str, bool]] = []  # (line, ends with a hard break)
-    item: list[str] = []  # the open list item's lines
-    item_at: tuple[int, tuple[str, ...]] = (0, ())
-    list_start = 0  # where the open list's blocks start
-    list_raw: list[str] = []  # and its items as written, links and all
-    list_top = (0, "")  # the indent and marker kind of its top-level items
-    blank = False
-    table: list[list[str]] = []
-    header: list[str] = []
-
-    def flush_para() -> None:
-        if not para:
-            return
-        hard = sum(1 for _, brk in para if brk)
-        lines: list[str] = []
-        if len(para) > 1 and hard >= len(para) - 1:  # lines broken by hand: an address
-            lines = [x for x in (_md_inline(line).strip() for line, _ in para) if x]
-        if len(lines) > 1:
-            blocks.append(Block("lines", ", ".join(lines), tuple(lines)))
-        else:
-            block = text_block("paragraph", _md_marked(" ".join(p for p, _ in para)))
-            if block.text:
-                blocks.append(block)
-        para.clear()
-
-    def flush_item() -> None:
-        if not item:
-            return
-        block = text_block(
-            "item", _md_marked(" ".join(item)), group=lists.group, context=item_at[1]
-        )
-        item.clear()
-        if block.text:
-            blocks.append(block)
-            lists.record(item_at[0], block.text)
-
-    def close_list() -> None:
-        flush_item()
-        if lists.open and _is_local_link_list(list_raw):
-            del blocks[list_start:]
-        lists.close()
-        list_raw.clear()
-
-    def flush_table() -> None:
-        nonlocal header
-        group = next(groups)
-        for row in table:
-            cells = [c for c in row if c]
-            if cells:
-                context = (" — ".join(h for h in header if h),) if any(header) else ()
-                blocks.append(Block("row", " — ".join(cells), group=group, context=context))
-        table.clear()
-        header = []
-
-    def flush_all() -> None:
-        flush_para()
-        close_list()
-        if table or header:
-            flush_table()
-
-    for raw in text.splitlines():
-        line = raw.expandtabs(4)
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        if stripped.startswith(">") and not seen_heading:
-            # An editor's note quoted above the policy (an archive notice) is not the policy.
-            flush_all()
-            continue
-        if stripped.startswith(">"):  # a quotation inside the policy: its text counts
-            line = line.replace(">", " ", 1)
-            stripped = line.strip()
-            if not stripped:
-                flush_para()
-                continue
-        if stripped.startswith("|") or ((table or header) and "|" in stripped):
-            flush_para()
-            close_list()
-            if _MD_TABLE_SEP.match(stripped):
-                if len(table) == 1 and not header:
-                    header = table.pop()
-            else:
-                table.append([_md_inline(c).strip() for c in stripped.strip("|").split("|")])
-            continue
-        if table or header:
-            flush_table()
-        if (m := _HEADING.match(line)) is not None:
-            flush_all()
-            seen_heading = True
-            blocks.append(heading_block(_md_inline(m.group(2))))
-            continue
-        if not stripped:
-            flush_para()
-            blank = True
-            continue
-        seen_heading = True
-        if len(para) == 1 and re.fullmatch(r"={2,}|-{2,}", stripped) and not item:
-            # A setext heading: the line above underlined.
-            title = para[0][0]
-            para.clear()
-            blocks.append(heading_block(_md_inline(title)))
-            continue
-        if re.fullmatch(r"(?:[-*_]\s*){3,}", stripped):
-            flush_all()
-            continue
-        if (m := _MD_ITEM.match(line)) is not None and numbered_titles(_md_inline(stripped)):
-            close_list()  # "1. WHO WE ARE 2. WHAT WE COLLECT ...": a paragraph, dropped later
-            m = None
-        if m is not None:
-            flush_para()
-            flush_item()
-            marker, rest = m.group(2), m.group(3)
-            if not lists.open and marker[0].isdigit() and caps_title(_md_inline(rest)):
-                # "1. WHO WE ARE" alone: a numbered section title, not a list
-                blocks.append(heading_block(_md_inline(rest)))
-                continue
-            kind = "ordered" + marker[-1] if marker[0].isdigit() else marker
-            if lists.open and len(m.group(1)) <= list_top[0] and kind != list_top[1]:
-                close_list()  # another kind of marker at the top level starts another list
-            if not lists.open:
-                list_start = len(blocks)
-                list_top = (len(m.group(1)), kind)
-            item_at = lists.place(len(m.group(1)), "")
-            list_raw.append(rest)
-            item.append(rest)
-            blank = False
-            continue
-        if item and (not blank or indent >= 2):
-            item.append(stripped)  # a continuation of the item, lazy or indented
-            blank = False
-            continue
-        if lists.open:
-            close_list()
-        blank = False
-        hard_break = raw.endswith("  ") or raw.endswith("\\")
-        para.append((stripped.rstrip("\\"), hard_break))
-    flush_all()
-    return blocks
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -978,7 +805,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     if fmt == "html":
         blocks, html_title = _html_blocks(text)
     elif fmt == "markdown":
-        blocks = _markdown_blocks(text)
+        blocks = markdown_blocks(text)
     else:
         blocks = _text_blocks(text)
 
