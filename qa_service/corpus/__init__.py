@@ -20,12 +20,9 @@ from qa_service.corpus.blocks import (
     BOLD_OPEN,
     NAME_GLUE,
     Block,
-    Lists,
-    caps_title,
     heading_block,
     plain_text,
     text_block,
-    unnumbered,
 )
 from qa_service.corpus.details import (
     DATE_CUE,
@@ -34,7 +31,6 @@ from qa_service.corpus.details import (
     INLINE_ADDRESS,
     PHONE,
     POSTCODE,
-    has_detail,
     holds,
     parse_date,
 )
@@ -42,12 +38,10 @@ from qa_service.corpus.markdown import markdown_blocks
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
 from qa_service.corpus.sentences import split_sentences, word_set
 from qa_service.corpus.structure import (
-    CONTENTS,
-    numbered_titles,
-    title_key,
     with_lead_ins,
     without_contents,
 )
+from qa_service.corpus.text import text_blocks
 from qa_service.errors import PolicyError
 
 __all__ = [
@@ -85,177 +79,6 @@ def _joined(lines: Iterable[str]) -> str:
 
 
 # --- plain text ---------------------------------------------------------------------------
-
-_TEXT_ITEM = re.compile(
-    r"^(?:(?P<bullet>[-•*·▪◦‣–])"
-    r"|\((?P<paren>[a-z]{1,4}|\d{1,2})\)"
-    r"|(?P<close>[a-z]{1,4}|\d{1,2})\)"
-    r"|(?P<dot>[a-z]|[ivx]{2,5}|\d{1,2})\.)"
-    r"\s+(?P<rest>\S.*)$",
-    re.I,
-)
-_ROMAN = re.compile(r"[ivxlc]+", re.I)
-
-
-def _title_line(line: str) -> bool:
-    """A short line with no sentence ending, as plain-text policies title their sections."""
-    rest = unnumbered(line)
-    words = rest.split()
-    return (
-        0 < len(words) <= 10
-        and len(rest) <= 70
-        and not re.search(r"[.!?,;:]$", rest)
-        and rest[0].isupper()
-        and not has_detail(rest)
-    )
-
-
-def _marker_kind(m: re.Match[str], alpha_open: str) -> str:
-    """The marker style and counter kind: "(a)" and "(i)" are different lists."""
-    for style in ("bullet", "paren", "close", "dot"):
-        token = m.group(style)
-        if token is None:
-            continue
-        if style == "bullet":
-            return "bullet"
-        if token.isdigit():
-            return f"{style}-num"
-        # "(i)" right after "(h)" is the ninth letter, otherwise a roman numeral.
-        if _ROMAN.fullmatch(token) and not (len(token) == 1 and alpha_open == "h"):
-            return f"{style}-roman"
-        return f"{style}-alpha"
-    return ""
-
-
-def _address_like(lines: list[str]) -> bool:
-    """Short lines mostly without full stops: an address or a contact card."""
-    ended = sum(1 for line in lines if re.search(r"[.!?]$", line))
-    return len(lines) > 1 and all(len(line) <= 50 for line in lines) and ended * 2 < len(lines)
-
-
-def _text_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    groups = iter(range(1, 1_000_000))
-    lists = Lists(lambda: next(groups))
-    para: list[str] = []
-    item: list[str] = []
-    item_at: tuple[int, tuple[str, ...]] = (0, ())
-    item_indent = 0
-    last_letter = ""  # the latest "(a)"-style marker, to tell "(i)" after "(h)" from roman i
-    lead_in = False  # the text just read ends with ":", so numbered lines after it are items
-
-    def flush_para() -> None:
-        nonlocal lead_in
-        if not para:
-            return
-        # Trailing short lines after a sentence (an address under "write to us:") stay lines.
-        cut = len(para)
-        while cut > 0 and len(para[cut - 1]) <= 50:
-            cut -= 1
-        if cut > 0 and not re.search(r"[.!?:]$", para[cut - 1]):
-            cut = len(para)
-        body, tail = para[:cut], para[cut:]
-        if not _address_like(tail):
-            body, tail = para[:], []
-        if body and _address_like(body) and not tail:
-            body, tail = [], body
-        if body:
-            blocks.append(Block("paragraph", " ".join(body)))
-        if tail:
-            blocks.append(Block("lines", ", ".join(tail), tuple(tail)))
-        lead_in = bool(body) and not tail and body[-1].endswith(":")
-        para.clear()
-
-    def flush_item() -> None:
-        nonlocal lead_in
-        if not item:
-            return
-        block = Block("item", " ".join(item), group=lists.group, context=item_at[1])
-        blocks.append(block)
-        lists.record(item_at[0], block.text)
-        lead_in = block.text.endswith(":")
-        item.clear()
-
-    def close_list() -> None:
-        nonlocal last_letter
-        flush_item()
-        lists.close()
-        last_letter = ""
-
-    raw_lines = text.splitlines()
-    blank = True
-    contents: set[str] | None = None  # the titles listed so far under a "CONTENTS" heading
-    for i, raw in enumerate(raw_lines):
-        line = raw.expandtabs(4)
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        if not stripped:
-            flush_para()
-            blank = True
-            continue
-        nxt = raw_lines[i + 1].strip() if i + 1 < len(raw_lines) else ""
-        if contents is not None:
-            # A "CONTENTS" block: title lines until one comes again as the real section title
-            # (same words or same number), or a title with text under it.
-            number = re.match(r"(\d{1,2})[.)]\s", stripped)
-            key = number.group(1) if number else title_key(stripped)
-            titled = _title_line(stripped) or caps_title(stripped)
-            body_next = bool(nxt) and not (_title_line(nxt) or caps_title(nxt))
-            if titled and key not in contents and not body_next:
-                contents.add(key)
-                continue
-            contents = None
-        if numbered_titles(stripped):
-            close_list()
-            para.append(stripped)  # "1. WHO WE ARE 2. WHAT WE COLLECT ...", dropped later
-            blank = False
-            continue
-        m = _TEXT_ITEM.match(stripped)
-        dotted = m is not None and m.group("dot") is not None
-        in_list = lists.open or lead_in or bool(para and para[-1].endswith(":"))
-        if m is not None and not (dotted and caps_title(stripped)) and (not dotted or in_list):
-            flush_para()
-            flush_item()
-            kind = _marker_kind(m, last_letter)
-            if kind.endswith("alpha"):
-                last_letter = (m.group("paren") or m.group("close") or m.group("dot")).lower()
-            item_at = lists.place(indent, kind, nest=lead_in)
-            item_indent = indent
-            item.append(m.group("rest"))
-            blank = False
-            continue
-        # A title stands alone: the next line does not carry on its sentence.
-        alone = not nxt or not (nxt[0].islower() or (nxt.isupper() and len(nxt) > 50))
-        starts_title = blank and alone and _title_line(stripped)
-        if (caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
-            flush_para()
-            close_list()
-            blocks.append(heading_block(stripped))
-            if CONTENTS.fullmatch(title_key(stripped.rstrip(":"))):
-                contents = set()
-            lead_in = False
-            blank = False
-            continue
-        if m is not None:  # "1. We collect your name." outside any list
-            flush_para()
-            flush_item()
-            item_at = lists.place(indent, _marker_kind(m, last_letter))
-            item_indent = indent
-            item.append(m.group("rest"))
-            blank = False
-            continue
-        if item and (not blank or indent > item_indent):
-            item.append(stripped)  # a wrapped item line
-            blank = False
-            continue
-        if lists.open:
-            close_list()
-        para.append(stripped)
-        lead_in = False  # the paragraph being read decides whether a list follows it
-        blank = False
-    flush_para()
-    close_list()
-    return blocks
 
 
 # --- HTML ---------------------------------------------------------------------------------
@@ -807,7 +630,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     elif fmt == "markdown":
         blocks = markdown_blocks(text)
     else:
-        blocks = _text_blocks(text)
+        blocks = text_blocks(text)
 
     headings = [b for b in blocks if b.kind == "heading"]
     title = html_title or (headings[0].text if headings else "Privacy statement")
