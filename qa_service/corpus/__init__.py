@@ -9,20 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from qa_service.corpus.blocks import (
     BOLD_CLOSE,
     BOLD_OPEN,
     NAME_GLUE,
     Block,
-    heading_block,
-    plain_text,
-    text_block,
 )
 from qa_service.corpus.details import (
     DATE_CUE,
@@ -34,6 +28,7 @@ from qa_service.corpus.details import (
     holds,
     parse_date,
 )
+from qa_service.corpus.html import html_blocks
 from qa_service.corpus.markdown import markdown_blocks
 from qa_service.corpus.model import Clause, Contact, Format, Policy, Section
 from qa_service.corpus.sentences import split_sentences, word_set
@@ -65,16 +60,6 @@ __all__ = [
 # --- blocks -------------------------------------------------------------------------------
 
 
-def _joined(lines: Iterable[str]) -> str:
-    """Lines of one item as one text: a comma where a line ends without punctuation."""
-    out = ""
-    for line in lines:
-        if out:
-            out += " " if re.search(r"[.,;:!?]$", out) else ", "
-        out += line
-    return out
-
-
 # --- Markdown -----------------------------------------------------------------------------
 
 
@@ -82,311 +67,6 @@ def _joined(lines: Iterable[str]) -> str:
 
 
 # --- HTML ---------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _HTMLList:
-    group: int
-    start: int  # the index of the list's first block, to drop a table of contents
-    li_open: bool = False
-    items: int = 0
-    toc: bool = True  # every item so far is only a link to a place in the page
-    link_chars: int = 0  # letters of the open item inside such a link
-    other_chars: int = 0  # and outside it
-
-
-@dataclass(slots=True)
-class _HTMLTable:
-    group: int
-    caption: str = ""
-    header: str = ""
-    rows: int = 0
-    in_head: bool = False
-
-
-class _HTMLBlocks(HTMLParser):
-    _SKIP = frozenset({"script", "style", "nav", "noscript", "template", "svg", "button"})
-    _CHROME = frozenset({"header", "footer"})  # page furniture, unless inside the content
-    _CONTENT = frozenset({"main", "article"})
-    _BLOCK = frozenset(
-        {"p", "div", "section", "article", "main", "aside", "address", "blockquote", "dl"}
-        | {"figure", "figcaption", "pre", "body", "center", "form", "fieldset", "hr"}
-    )
-    _HEAD = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "summary"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self.title = ""
-        self._skip = 0
-        self._chrome = 0
-        self._content = 0
-        self._in_title = False
-        self._buf: list[str] = []
-        self._lines: list[str] = []
-        self._bold = 0  # >0 while inside bold words that opened the block
-        self._groups = 0
-        self._lists: list[_HTMLList] = []
-        self._item_texts: list[str] = []
-        self._local_link = False
-        self._table: _HTMLTable | None = None
-        self._row: list[tuple[str, bool]] | None = None
-        self._cell: list[str] | None = None
-        self._cell_th = False
-        self._caption: list[str] | None = None
-        self._term = ""  # a <dt> waiting for its <dd>
-
-    def _new_group(self) -> int:
-        self._groups += 1
-        return self._groups
-
-    def _take(self) -> list[str]:
-        self._lines.append("".join(self._buf))
-        self._buf.clear()
-        lines = [" ".join(line.split()) for line in self._lines]
-        self._lines.clear()
-        if self._bold:
-            lines[-1] += BOLD_CLOSE
-            self._bold = 0
-        return [line for line in lines if plain_text(line)]
-
-    def _flush(self, kind: Literal["heading", "paragraph", "dt", "dd"] = "paragraph") -> None:
-        lines = self._take()
-        if not lines:
-            return
-        if self._chrome and not self._content:
-            plain = [plain_text(line) for line in lines]
-            self.blocks.append(Block("meta", " ".join(plain), tuple(plain)))
-        elif kind == "heading":
-            self.blocks.append(heading_block(" ".join(lines)))
-        elif kind == "dt":
-            self._term = plain_text(" ".join(lines))
-        elif self._lists and self._lists[-1].li_open:
-            depth = len(self._lists) - 1
-            block = text_block(
-                "item",
-                _joined(lines),
-                group=self._lists[0].group,
-                context=tuple(self._item_texts[:depth]),
-            )
-            self.blocks.append(block)
-            del self._item_texts[depth:]
-            self._item_texts.extend([""] * (depth - len(self._item_texts)))
-            self._item_texts.append(block.text)
-        elif len(lines) > 1:
-            plain = [plain_text(line) for line in lines]
-            self.blocks.append(Block("lines", ", ".join(plain), tuple(plain)))
-        elif kind == "dd" and self._term:
-            term, self._term = self._term, ""
-            text = plain_text(lines[0])
-            if len(text.split()) <= 4:  # "Email" / "privacy@..." reads best as one clause
-                self.blocks.append(Block("paragraph", f"{term}: {text}"))
-            else:
-                self.blocks.append(Block("paragraph", text, label=term))
-        else:
-            self.blocks.append(text_block("paragraph", lines[0]))
-
-    def _close_item(self) -> None:
-        lst = self._lists[-1]
-        self._flush()
-        lst.li_open = False
-        lst.items += 1
-        lst.toc = lst.toc and lst.link_chars > 0 and lst.other_chars == 0
-        lst.link_chars = lst.other_chars = 0
-
-    def _emit_row(self) -> None:
-        table, row = self._table, self._row
-        self._row = None
-        if table is None or not row:
-            return
-        cells = [text for text, _ in row if text]
-        if not cells:
-            return
-        if all(th for _, th in row) and (table.in_head or table.rows == 0):
-            table.header = " — ".join(cells)
-            return
-        table.rows += 1
-        context = tuple(c for c in (table.caption, table.header) if c)
-        self.blocks.append(Block("row", " — ".join(cells), group=table.group, context=context))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-            return
-        if self._skip:
-            return
-        if tag == "title":
-            self._in_title = True
-            return
-        if tag in self._CONTENT:
-            self._content += 1
-        if tag in self._CHROME:
-            self._flush()
-            self._chrome += 1
-            return
-        if tag == "a":
-            href = dict(attrs).get("href") or ""
-            self._local_link = "#" in href and " " not in href
-            return
-        if tag in ("b", "strong"):
-            opening = not "".join(self._buf).strip() and not self._lines
-            if opening and self._cell is None and self._caption is None:
-                self._buf.append(BOLD_OPEN)
-                self._bold += 1
-            return
-        if self._cell is not None or self._caption is not None:
-            if tag in ("td", "th", "tr", "table", "caption"):
-                self._end_cell()
-            elif tag == "br" or tag in self._BLOCK or tag in ("li", "ul", "ol"):
-                (self._cell if self._cell is not None else self._caption or []).append(" ")
-                return
-        if self._chrome and not self._content:
-            if tag == "br":
-                self._lines.append("".join(self._buf))
-                self._buf.clear()
-            elif tag in self._BLOCK or tag in self._HEAD or tag in ("li", "tr", "td", "th"):
-                self._flush()
-            return
-        if tag == "br":
-            self._lines.append("".join(self._buf))
-            self._buf.clear()
-        elif tag in ("ul", "ol"):
-            self._flush()
-            self._lists.append(_HTMLList(self._new_group(), len(self.blocks)))
-            if len(self._lists) > 1:
-                self._lists[-1].group = self._lists[0].group
-        elif tag == "li":
-            if not self._lists:  # a stray <li>: read it as a paragraph
-                self._flush()
-                return
-            if self._lists[-1].li_open:
-                self._close_item()
-            self._flush()
-            self._lists[-1].li_open = True
-        elif tag == "table":
-            self._flush()
-            self._table = _HTMLTable(self._new_group())
-        elif tag == "caption":
-            self._caption = []
-        elif tag == "thead" and self._table is not None:
-            self._table.in_head = True
-        elif tag in ("tbody", "tfoot") and self._table is not None:
-            self._table.in_head = False
-        elif tag == "tr":
-            self._emit_row()
-            self._row = []
-        elif tag in ("td", "th"):
-            if self._row is None:
-                self._row = []
-            self._cell = []
-            self._cell_th = tag == "th"
-        elif tag in ("dt", "dd") or tag in self._BLOCK or tag in self._HEAD:
-            self._flush()
-
-    def _end_cell(self) -> None:
-        if self._caption is not None:
-            if self._table is not None:
-                self._table.caption = plain_text("".join(self._caption))
-            self._caption = None
-        if self._cell is not None:
-            if self._row is not None:
-                self._row.append((plain_text("".join(self._cell)), self._cell_th))
-            self._cell = None
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skip = max(0, self._skip - 1)
-            return
-        if self._skip:
-            return
-        if tag == "title":
-            self._in_title = False
-            return
-        if tag in self._CHROME:
-            self._flush()
-            self._chrome = max(0, self._chrome - 1)
-            return
-        if tag in self._CONTENT:
-            self._flush()
-            self._content = max(0, self._content - 1)
-            return
-        if tag == "a":
-            self._local_link = False
-            return
-        if tag in ("b", "strong"):
-            if self._bold:
-                self._buf.append(BOLD_CLOSE)
-                self._bold = 0
-            return
-        if tag in ("td", "th", "caption"):
-            self._end_cell()
-            return
-        if self._cell is not None or self._caption is not None:
-            return
-        if self._chrome and not self._content:
-            if tag in self._BLOCK or tag in self._HEAD or tag in ("li", "tr"):
-                self._flush()
-            return
-        if tag == "tr":
-            self._emit_row()
-        elif tag == "table":
-            self._emit_row()
-            self._table = None
-        elif tag == "li":
-            if self._lists and self._lists[-1].li_open:
-                self._close_item()
-        elif tag in ("ul", "ol"):
-            if not self._lists:
-                return
-            if self._lists[-1].li_open:
-                self._close_item()
-            else:
-                self._flush()
-            lst = self._lists.pop()
-            if self._lists:
-                outer = self._lists[-1]
-                outer.toc = outer.toc and lst.toc
-            elif lst.toc and lst.items >= 2:
-                del self.blocks[lst.start :]  # a table of contents: links to the headings
-            if not self._lists:
-                self._item_texts.clear()
-        elif tag in self._HEAD:
-            self._flush("heading")
-        elif tag in ("dt", "dd"):
-            self._flush("dt" if tag == "dt" else "dd")
-        elif tag in self._BLOCK:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-            return
-        if self._skip:
-            return
-        if self._caption is not None:
-            self._caption.append(data)
-            return
-        if self._cell is not None:
-            self._cell.append(data)
-            return
-        self._buf.append(data)
-        if self._lists and self._lists[-1].li_open:
-            letters = sum(1 for ch in data if ch.isalpha())
-            if self._local_link:
-                self._lists[-1].link_chars += letters
-            else:
-                self._lists[-1].other_chars += letters
-
-
-def _html_blocks(text: str) -> tuple[list[Block], str]:
-    parser = _HTMLBlocks()
-    parser.feed(text)
-    parser.close()
-    while parser._lists:
-        parser.handle_endtag("ul")
-    parser._emit_row()
-    parser._flush()
-    return parser.blocks, " ".join(parser.title.split())
 
 
 # --- tables of contents and lead-ins -------------------------------------------------------
@@ -626,7 +306,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     text = text.replace(BOLD_OPEN, " ").replace(BOLD_CLOSE, " ")
     html_title = ""
     if fmt == "html":
-        blocks, html_title = _html_blocks(text)
+        blocks, html_title = html_blocks(text)
     elif fmt == "markdown":
         blocks = markdown_blocks(text)
     else:
