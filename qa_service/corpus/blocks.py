@@ -33,6 +33,7 @@ BOLD_OPEN, BOLD_CLOSE = "\x01", "\x02"  # where a block's opening bold words sta
 
 
 def plain_text(text: str) -> str:
+    """The text without the bold markers, its spaces collapsed."""
     return " ".join(text.replace(BOLD_OPEN, "").replace(BOLD_CLOSE, "").split())
 
 
@@ -101,6 +102,7 @@ def unnumbered(title: str) -> str:
 
 
 def heading_block(raw: str) -> Block:
+    """A heading: its number, a closing colon or full stop dropped; all capitals quietened."""
     title = unnumbered(plain_text(raw)).rstrip(":").rstrip()
     if title.endswith(".") and ends_sentence(title[:-1], ".", ""):  # but "... Ltd." keeps it
         title = title[:-1].rstrip()
