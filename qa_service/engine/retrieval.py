@@ -80,10 +80,11 @@ class TermIndex:
     def weigh(self, features: Sequence[str]) -> Weighed:
         """The query's columns and its TF-IDF vector's weights in them."""
         vocabulary = self.vocabulary
-        known = [j for f in features if (j := vocabulary.get(f)) is not None]
+        known = Counter(j for f in features if (j := vocabulary.get(f)) is not None)
         if not known:
             return NOTHING
-        columns, counts = np.unique(np.asarray(known, dtype=np.intp), return_counts=True)
+        columns = np.fromiter(known.keys(), dtype=np.intp, count=len(known))
+        counts = np.fromiter(known.values(), dtype=np.float64, count=len(known))
         query = (1.0 + np.log(counts)) * self.idf[columns]
         return columns, query / np.sqrt(query @ query)
 
