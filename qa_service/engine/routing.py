@@ -78,7 +78,7 @@ class Router:
     its cues); a conversational intent only for a chatty message, one whose words its examples
     use, all but one at most (any number, off-topic), and no privacy word they do not ("can
     any 3rd party see my chats?" is not "see you", "can someone send my kid a message" is not
-    asking for a person)."""
+    asking for a person), unless it says one of the intent's cues."""
 
     def __init__(self, routes: Sequence[Route], analyzer: Analyzer, tuning: Tuning) -> None:
         self.routes = tuple(routes)
@@ -158,8 +158,8 @@ class Router:
         terms = set(query.terms) - self._ignored
         for n, vocabulary in self._chat.items():
             other = terms - vocabulary
-            if not self._privacy.isdisjoint(other) or (
-                len(other) > 1 and not cued[n] and n not in self._off_topic
+            if not cued[n] and (
+                not self._privacy.isdisjoint(other) or (len(other) > 1 and n not in self._off_topic)
             ):
                 scores[n] = 0.0  # not a chatty message, whatever its words resemble
         return np.asarray(scores, dtype=np.float64)
