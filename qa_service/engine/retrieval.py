@@ -314,22 +314,21 @@ class ClauseIndex:
         # middling one of its words (it may be a verb of the visitor's own, "stay", as well
         # as something the policy lacks).
         idf, unseen = self._text.idf, self._text.median_idf
-        weighed = tuple(
-            (term, idf.get(term, unseen) * (t.name if term in self.names else 1.0), related)
-            for term in dict.fromkeys(own)  # in order: ties of idf go to the first said
-            for related in [frozenset(self.analyzer.related.get(term, ()))]
-        )
-        unknown = [
-            term not in idf and not any(r in idf for r in related) for term, _, related in weighed
-        ]
-        known = [term for (term, _, _), gone in zip(weighed, unknown, strict=True) if not gone]
+        weighed: list[tuple[str, float, frozenset[str]]] = []
+        known: list[str] = []
+        for term in dict.fromkeys(own):  # in order: ties of idf go to the first said
+            related = frozenset(self.analyzer.related.get(term, ()))
+            weight = idf.get(term, unseen) * (t.name if term in self.names else 1.0)
+            weighed.append((term, weight, related))
+            if term in idf or any(r in idf for r in related):
+                known.append(term)
         return Reading(
             tuple(own),
             tuple(terms),
             tuple(weights),
             tuple(kinds),
-            weighed,
-            sum(unknown) / len(weighed) if weighed else 0.0,
+            tuple(weighed),
+            1.0 - len(known) / len(weighed) if weighed else 0.0,
             max(known, key=lambda term: idf.get(term, 0.0), default=None),
         )
 
