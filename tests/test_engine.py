@@ -127,3 +127,18 @@ def test_a_question_asking_for_a_contact_detail_cites_the_clause_holding_it(
     # Asking about the visitor's own phone number is not asking for the company's.
     for question in ("do you share my phone number", "what do you use my phone number for"):
         assert "+1 503" not in engine.search(question, limit=1)[0].clause.text
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("who do i tell about concerns with this statement", "questions or concerns about"),
+        ("what is the email for sales", "sales@paloalto.com"),
+    ],
+)
+def test_a_curated_answer_yields_to_a_far_better_clause(
+    engine: Engine, question: str, quoted: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.status == "answered"
+    assert quoted in answer.citations[0].clause.text

@@ -166,9 +166,18 @@ class Engine:
         scores = self._clauses.scores(query, reading)
         route_scores = self._router.scores(query, scores)
         route, _ = self._router.best(route_scores) or (None, 0.0)
+        if route is not None and route.intent.kind == "answer" and not self._stands(route, scores):
+            route = None  # retrieval found a far better clause: the curated answer misread
         cited = self._candidate(route, scores)
         evidence = self._evidence(query, reading, scores, route_scores, route, cited)
         return Assessment(query, scores, route, cited, evidence)
+
+    def _stands(self, route: Route, scores: Floats) -> bool:
+        """Whether a curated answer's clauses score at least `curated` of retrieval's first
+        ("I have concerns about this statement" matched the intent about who owns it, but
+        the clause saying whom to contact with concerns is retrieval's first)."""
+        best = max((float(scores[c.position - 1]) for c in route.clauses), default=0.0)
+        return best >= self.tuning.curated * float(scores.max(initial=0.0))
 
     def _candidate(self, route: Route | None, scores: Floats) -> int | None:
         """The clause the answer would cite first: a curated answer's own; for a topic the

@@ -38,16 +38,16 @@ class Tuning:
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
     calibration: tuple[float, ...] = (
-        -3.179,
-        0.91,
-        1.75,
-        2.339,
-        -0.721,
-        -0.303,
-        -0.052,
+        -3.233,
+        0.884,
+        1.834,
+        2.383,
+        -0.664,
+        -0.306,
+        -0.019,
         0.459,
-        1.13,
-        0.244,
+        1.079,
+        0.237,
     )
     answer_at: float = 0.36
     domain: float = 0.45  # share of the question's terms a privacy policy would use
@@ -55,6 +55,9 @@ class Tuning:
     # of it ("is my data encrypted on your servers?" names where data is stored, but asks
     # about encryption).
     covered: float = 0.9
+    # A curated answer stands unless retrieval's first clause scores over 1 / this times as
+    # well as the clauses it cites.
+    curated: float = 0.3
     also_cite: float = 0.6  # other citations must score this share of the best one
     max_citations: int = 3
     chosen_on: str = (
