@@ -29,6 +29,7 @@ class Intent:
     question: str | None = None  # shown as a suggestion
     cite: tuple[str, ...] = ()  # phrases quoted from the clauses that answer (kind "answer")
     evidence: tuple[str, ...] = ()  # phrases that show a policy covers the topic (kind "topic")
+    holds: tuple[str, ...] = ()  # kinds of value (corpus.HOLDS) whose clauses also cover it
     lead: str | None = None  # a short lead-in before the quoted clause, e.g. "No."
     response: str | None = None  # the reply for smalltalk and handoff
     cues: tuple[str, ...] = ()  # phrases that, said in a question, point at this intent
@@ -105,10 +106,31 @@ def _strings(value: Any, where: str, key: str, *, required: bool) -> tuple[str, 
     return tuple(v.strip() for v in value)
 
 
+def _holds(value: Any, where: str) -> tuple[str, ...]:
+    """A `holds` list: kinds of value the corpus finds in a clause (corpus.HOLDS)."""
+    holds = _strings(value, where, "holds", required=False)
+    if unknown := sorted(set(holds) - set(HOLDS)):
+        raise IntentError(
+            f"{where}: unknown kind of value '{unknown[0]}' in 'holds' (known: {', '.join(HOLDS)})"
+        )
+    return holds
+
+
 _QUESTION_TYPE = frozenset({"asks", "says", "holds"})
 
 _INTENT_KEYS = frozenset(
-    {"name", "kind", "examples", "question", "cite", "evidence", "lead", "response", "cues"}
+    {
+        "name",
+        "kind",
+        "examples",
+        "question",
+        "cite",
+        "evidence",
+        "holds",
+        "lead",
+        "response",
+        "cues",
+    }
 )
 
 
@@ -139,6 +161,7 @@ def _parse_intent(raw: Any, path: Path, text: str, line: int) -> Intent:
     cite = _strings(raw.get("cite"), loc("cite"), "cite", required=kind == "answer")
     evidence = _strings(raw.get("evidence"), loc("evidence"), "evidence", required=kind == "topic")
     cues = _strings(raw.get("cues"), loc("cues"), "cues", required=False)
+    holds = _holds(raw.get("holds"), loc("holds"))
     for key in ("question", "lead", "response"):
         if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
             raise IntentError(f"{loc(key)}: '{key}' must be a non-empty string")
@@ -154,6 +177,7 @@ def _parse_intent(raw: Any, path: Path, text: str, line: int) -> Intent:
         question=raw.get("question"),
         cite=cite,
         evidence=evidence,
+        holds=holds,
         lead=raw.get("lead"),
         response=response,
         cues=cues,
@@ -247,17 +271,11 @@ def load_intents(paths: list[Path]) -> IntentSet:
                 raise IntentError(
                     f"{where}: a [[question_type]] needs 'asks' and 'says', and may have 'holds'"
                 )
-            holds = _strings(raw.get("holds"), where, "holds", required=False)
-            if unknown_kinds := sorted(set(holds) - set(HOLDS)):
-                raise IntentError(
-                    f"{where}: unknown kind of value '{unknown_kinds[0]}' in 'holds' "
-                    f"(known: {', '.join(HOLDS)})"
-                )
             question_types.append(
                 QuestionType(
                     _strings(raw["asks"], where, "asks", required=True),
                     _strings(raw["says"], where, "says", required=True),
-                    holds,
+                    _holds(raw.get("holds"), where),
                 )
             )
     missing = [key for key in REQUIRED_RESPONSES if key not in responses]

@@ -79,6 +79,10 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
         ('name = "a"\nkind = "handoff"\nexamples = ["q"]\ncolour = 1\n', "unknown key 'colour'"),
         ('name = "A b"\nkind = "handoff"\nexamples = ["q"]\n', "lower-case identifier"),
         (
+            'name = "a"\nkind = "topic"\nexamples = ["q"]\nevidence = ["e"]\nholds = ["fax"]\n',
+            "unknown kind of value 'fax' in 'holds'",
+        ),
+        (
             'name = "a"\nkind = "smalltalk"\nexamples = ["q"]\nresponse = "{nope}"\n',
             "unknown placeholder {nope}",
         ),

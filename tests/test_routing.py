@@ -84,6 +84,15 @@ def test_topic_coverage_needs_the_topic_s_evidence() -> None:
     routes = {r.intent.name: r for r in resolve(COMMON.intents, POLICY)}
     assert [c.text for c in routes["retention"].clauses] == [POLICY.clauses[0].text]
     assert routes["do_not_track"].clauses == ()
+    # A clause giving an email address covers "contact us", whatever words surround it.
+    assert [c.text for c in routes["contact_us"].clauses] == [POLICY.clauses[-1].text]
+
+
+def test_a_contact_line_answers_how_to_reach_the_company() -> None:
+    policy = parse_policy("# Privacy policy\n\nWe never sell data.\n\n- Phone: 1800 555 274\n")
+    answer = Engine(policy, COMMON).answer("what's your phone number?")
+    assert answer.status == "answered"
+    assert "1800 555 274" in answer.citations[0].clause.text
 
 
 def test_a_cited_phrase_must_be_in_exactly_one_clause() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa_service.corpus import Clause, Policy
+from qa_service.corpus import Clause, Policy, holds
 from qa_service.engine.analysis import Analyzer, Query, fold, ngrams
 from qa_service.engine.retrieval import Floats, FuzzyIndex, Postings, TermIndex
 from qa_service.engine.tuning import Tuning
@@ -34,7 +34,8 @@ def _flat(text: str) -> str:
 
 
 def resolve(intents: Sequence[Intent], policy: Policy) -> tuple[Route, ...]:
-    """Each intent with the clauses it cites (answer) or that cover it (topic)."""
+    """Each intent with the clauses it cites (answer) or that cover it (topic: a clause saying
+    one of its evidence phrases or holding a value of a kind it names)."""
     flat = [_flat(c.text) for c in policy.clauses]
     return tuple(_resolve(intent, policy.clauses, flat) for intent in intents)
 
@@ -61,7 +62,11 @@ def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> 
         evidence = re.compile(
             r"\b(?:" + "|".join(re.escape(_flat(p)) for p in intent.evidence) + r")\w*"
         )
-        covered = [c for c, text in zip(clauses, flat, strict=True) if evidence.search(text)]
+        covered = [
+            c
+            for c, text in zip(clauses, flat, strict=True)
+            if evidence.search(text) or not holds(c.text).isdisjoint(intent.holds)
+        ]
         return Route(intent, tuple(covered))
     return Route(intent)
 
