@@ -765,3 +765,11 @@ def test_contact_details_in_other_countries_forms(contact: str, phone: str, addr
     policy = parse_policy(f"# Privacy Policy\n\n## Contact\n\n{contact}\n")
     assert policy.contact.phones == (phone,)  # a company number is not a phone number
     assert policy.contact.address == address
+
+
+def test_the_owner_s_name_ends_with_its_company_form() -> None:
+    policy = parse_policy(
+        "# Privacy Policy\n\nThis policy explains how Hearthlink GmbH, Lindenstrasse 48, 04109 "
+        'Leipzig, Germany ("Hearthlink", "we", "us"), uses personal data.\n'
+    )
+    assert policy.owner == "Hearthlink GmbH"

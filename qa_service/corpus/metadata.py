@@ -93,6 +93,10 @@ def _name_before(text: str) -> str | None:
     while name and name[-1].strip(",").lower() in NAME_GLUE:
         name.pop()
     result = " ".join(name).strip(", ")
+    # The name ends with its company form: "Hearthlink GmbH, Lindenstrasse 48, 04109 Leipzig"
+    # is a name and then an address.
+    if m := _COMPANY.search(result):
+        result = result[: m.end()]
     if not result or result.lower() in _NOT_NAMES:
         return None
     return result
