@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from qa_service.corpus import Contact
+from pathlib import Path
+
+from qa_service.config import DEFAULT_INTENTS
+from qa_service.corpus import Contact, parse_policy
 from qa_service.engine import Engine
 from qa_service.engine.compose import fill
+from qa_service.intents import intent_files, load_intents
 
 
 def test_templates_take_the_policy_s_owner_and_contacts() -> None:
@@ -34,3 +38,14 @@ def test_starters_are_questions_the_policy_answers(engine: Engine) -> None:
     starters = engine.starters(3)
     assert len(starters) == 3
     assert all(engine.answer(q).status == "answered" for q in starters)
+
+
+def test_a_clause_naming_the_policy_is_quoted_alone() -> None:
+    policy = parse_policy(
+        "# Privacy policy\n\n## Changes\n\nWe may change this policy. "
+        "This policy was last updated on 3 March 2025.\n"
+    )
+    answer = Engine(policy, load_intents(intent_files(DEFAULT_INTENTS, Path("own.md")))).answer(
+        "when was this policy last updated?"
+    )
+    assert answer.answer == "This policy was last updated on 3 March 2025."

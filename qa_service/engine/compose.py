@@ -17,8 +17,12 @@ from qa_service.engine.routing import Route
 from qa_service.engine.tuning import Tuning
 
 # Sentences that lean on the one before them ("This is all kept strictly confidential.")
-# are shown with it, so the quoted answer makes sense on its own.
-_ANAPHOR = re.compile(r"^(this|these|that|those|it|they|such|however)\b", re.I)
+# are shown with it, so the quoted answer makes sense on its own; "This policy..." does not.
+_ANAPHOR = re.compile(
+    r"^(this|these|that|those|it|they|such|however)\b"
+    r"(?!\s+(?:privacy\s+)?(?:policy|statement|notice)\b)",
+    re.I,
+)
 
 
 def fill(template: str, owner: str | None, contact: Contact, no_contact: str) -> str:
