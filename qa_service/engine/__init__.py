@@ -74,7 +74,7 @@ class Engine:
             self.tuning,
             names - generic,
         )
-        self.routes = resolve(intents.intents, policy)
+        self.routes = resolve(intents.intents, policy, self._clauses.values)
         self._router = Router(self.routes, self.analyzer, self.tuning)
         self._composer = Composer(
             policy, self.contact, intents.responses, self.routes, self.analyzer, self.tuning

@@ -266,7 +266,7 @@ class ClauseIndex:
         # and which clauses say what they ask for (a term, or a phrase of several) or hold
         # the kind of value they ask for (a phone number).
         words = [f" {' '.join(analyzer.raw_words(c.text))} " for c in clauses]
-        values = [holds(c.text) for c in clauses]
+        self.values = [holds(c.text) for c in clauses]  # the kinds of value each holds
         self._kinds: list[_Kind] = []
         for kind in question_types:
             says = [analyzer.raw_words(s) for s in kind.says]
@@ -276,7 +276,7 @@ class ClauseIndex:
                 bool(single & terms) or any(ph in w for ph in phrases)
                 for terms, w in zip(self._terms, words, strict=True)
             ]
-            held = np.asarray([not v.isdisjoint(kind.holds) for v in values], dtype=bool)
+            held = np.asarray([not v.isdisjoint(kind.holds) for v in self.values], dtype=bool)
             self._kinds.append(
                 _Kind(
                     [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks],

@@ -33,14 +33,26 @@ def _flat(text: str) -> str:
     return " ".join(fold(text).split())
 
 
-def resolve(intents: Sequence[Intent], policy: Policy) -> tuple[Route, ...]:
+def resolve(
+    intents: Sequence[Intent],
+    policy: Policy,
+    values: Sequence[frozenset[str]] | None = None,
+) -> tuple[Route, ...]:
     """Each intent with the clauses it cites (answer) or that cover it (topic: a clause saying
-    one of its evidence phrases or holding a value of a kind it names)."""
+    one of its evidence phrases or holding a value of a kind it names; `values`: what each
+    clause holds, if already known)."""
     flat = [_flat(c.text) for c in policy.clauses]
-    return tuple(_resolve(intent, policy.clauses, flat) for intent in intents)
+    if values is None:
+        values = [holds(c.text) for c in policy.clauses]
+    return tuple(_resolve(intent, policy.clauses, flat, values) for intent in intents)
 
 
-def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> Route:
+def _resolve(
+    intent: Intent,
+    clauses: Sequence[Clause],
+    flat: Sequence[str],
+    values: Sequence[frozenset[str]],
+) -> Route:
     if intent.kind == "answer":
         cited: list[Clause] = []
         for phrase in intent.cite:
@@ -64,8 +76,8 @@ def _resolve(intent: Intent, clauses: Sequence[Clause], flat: Sequence[str]) -> 
         )
         covered = [
             c
-            for c, text in zip(clauses, flat, strict=True)
-            if evidence.search(text) or not holds(c.text).isdisjoint(intent.holds)
+            for c, text, value in zip(clauses, flat, values, strict=True)
+            if evidence.search(text) or not value.isdisjoint(intent.holds)
         ]
         return Route(intent, tuple(covered))
     return Route(intent)
