@@ -61,9 +61,8 @@ class Tuning:
     also_cite: float = 0.6  # other citations must score this share of the best one
     max_citations: int = 3
     chosen_on: str = (
-        "dev split, 698 questions of 10 policies, each scored by a calibration fitted without it: "
-        "status 68.9%, AUROC 0.86, at least 90% of "
-        "unanswerable questions left unanswered"
+        "dev split, 698 questions of 10 policies, each scored by a calibration fitted without "
+        "it: status 68.9%, AUROC 0.86, at least 90% of unanswerable questions left unanswered"
     )
 
     def bar(self, kind: str) -> float:
