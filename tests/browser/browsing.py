@@ -174,6 +174,14 @@ class Widget:
         self.box = page.get_by_role("textbox", name="Your question")
         self.replies = page.locator("policy-qa-widget .row.bot:not(.typing)")
 
+    @classmethod
+    def opened(cls, page: Page, url: str) -> Widget:
+        """The widget on the page at `url`, opened and greeted."""
+        page.goto(url)
+        widget = cls(page)
+        widget.open()
+        return widget
+
     def open(self) -> None:
         self.launcher.click()
         expect(self.dialog).to_be_visible()

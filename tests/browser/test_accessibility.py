@@ -75,9 +75,7 @@ def test_no_accessibility_violations(
             expect(answer.get_by_role("option")).to_contain_text(badge)
             found += violations(page, axe_source)
     else:
-        page.goto(f"{sites.api}/")
-        w = widget(page)
-        w.open()
+        w = widget.opened(page, f"{sites.api}/")
         for question, status in [
             ("Do you sell my email address?", "answered"),
             ("How long do you keep my data?", "fallback"),

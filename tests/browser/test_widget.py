@@ -108,9 +108,7 @@ def test_fallback_gives_contacts_to_tap_on_a_phone(
     docs_screenshot: Callable[[Page, str], None],
 ) -> None:
     page = new_page(PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     # On a phone the panel takes the whole screen and the launcher steps aside.
     box = w.dialog.bounding_box()
     assert box == pytest.approx({"x": 0, "y": 0, **PHONE}, abs=1)
@@ -134,9 +132,7 @@ def test_out_of_scope_then_a_suggestion_chip(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     chips = page.get_by_role("group", name="Suggested questions")
     expect(chips.get_by_role("button")).not_to_have_count(0)  # the first questions to try
 
@@ -226,9 +222,7 @@ def test_typed_markup_is_shown_as_text(
     new_page: NewPage, widget: type[Widget], sites: Sites, payload: str
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     expect(w.ask(payload)).to_be_visible()
     expect(page.locator("policy-qa-widget .row.visitor p")).to_have_text(f"You: {payload}")
     assert page.evaluate("window.__xss") is None
@@ -328,9 +322,7 @@ def test_follows_the_colour_scheme(
     new_page: NewPage, widget: type[Widget], sites: Sites, scheme: str
 ) -> None:
     page = new_page(DESKTOP, color_scheme=scheme)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     expect(w.ask(SELL)).to_have_attribute("data-status", "answered")
     panel = luminance(w.dialog.evaluate("el => getComputedStyle(el).backgroundColor"))
     text = luminance(w.box.evaluate("el => getComputedStyle(el).color"))
@@ -426,9 +418,7 @@ def test_the_conversation_is_kept_for_the_tab_until_cleared(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     expect(w.ask(SELL)).to_have_attribute("data-status", "answered")
     expect(w.ask(KEEP)).to_have_attribute("data-status", "fallback")
 
@@ -459,9 +449,7 @@ def test_a_long_paste_is_cut_and_said_so(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     most = 1000
     w.box.fill("a" * 700)
     expect(page.locator("policy-qa-widget .count")).to_be_hidden()  # no counter far off
@@ -483,9 +471,7 @@ def test_a_question_sent_while_loading_waits_its_turn(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     held: list[Route] = []
     sent: list[str] = []
 
@@ -517,9 +503,7 @@ def test_contacts_show_once_and_unbroken_on_a_phone(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(PHONE_390, is_mobile=True, has_touch=True)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     contact = sites.engine.contact
     for question, status in [(KEEP, "fallback"), ("I want to talk to a human", "handoff")]:
         reply = w.ask(question)
@@ -539,9 +523,7 @@ def test_tab_from_the_box_reaches_the_answers_link_and_suggestions(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     w.box.press_sequentially(SELL)
     page.keyboard.press("Enter")
     expect(w.replies.last).to_have_attribute("data-status", "answered")
@@ -563,9 +545,7 @@ def test_escape_closes_after_focus_left_the_box(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     w.ask(SELL).locator("blockquote").click()  # reading the answer: focus leaves the box
     expect(w.box).not_to_be_focused()
     page.keyboard.press("Escape")
@@ -617,9 +597,7 @@ def test_a_question_in_another_language_is_answered_in_it(
     says: str,
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{sites.api}/")
-    w = widget(page)
-    w.open()
+    w = widget.opened(page, f"{sites.api}/")
     reply = w.ask(question)
     expect(reply).to_have_attribute("data-status", "fallback")  # not off-topic, not English
     expect(reply).to_have_attribute("lang", language)
