@@ -5,7 +5,6 @@ sees it. The fixtures that use them are in conftest.py.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -37,10 +36,6 @@ DESKTOP = {"width": 1280, "height": 800}
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 expect.set_options(timeout=10_000)
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def chromium_path() -> str | None:

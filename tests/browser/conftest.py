@@ -26,13 +26,13 @@ from browsing import (
     Sites,
     Widget,
     chromium_path,
-    in_ci,
 )
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, sync_playwright
 
 from qa_service.app import create_app
 from qa_service.config import Settings
 from qa_service.engine import Engine
+from tests.needs import missing
 
 
 @pytest.fixture(scope="session")
@@ -98,10 +98,9 @@ def host_site() -> Iterator[Callable[..., HostSite]]:
 def browser() -> Iterator[Browser]:
     path = chromium_path()
     if path is None:
-        reason = "no Chromium on PATH: install it with `apt-get install -y chromium`"
-        if in_ci():
-            pytest.fail(f"CI must run the browser tests: {reason}", pytrace=False)
-        pytest.skip(reason)
+        missing(
+            "browser tests", "no Chromium on PATH: install it with `apt-get install -y chromium`"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
