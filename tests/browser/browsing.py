@@ -5,6 +5,7 @@ sees it. The fixtures that use them are in conftest.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import threading
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from qa_service.engine import Engine
 
@@ -152,6 +153,17 @@ class Sites:
 
 
 NewPage = Callable[..., Page]
+
+
+def too_many_requests(retry_after: int) -> Callable[[Route], None]:
+    """A route handler answering as the rate limit does: 429, Retry-After, a problem."""
+    problem = {"type": "/problems/too-many-requests", "title": "Too Many Requests", "status": 429}
+    return lambda route: route.fulfill(
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+        content_type="application/problem+json",
+        body=json.dumps({**problem, "detail": "Slow down."}),
+    )
 
 
 # --- the widget, as a visitor uses it -----------------------------------------------------------

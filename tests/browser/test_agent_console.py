@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from browsing import DESKTOP, NewPage, ServerThread, Sites
+from browsing import DESKTOP, NewPage, ServerThread, Sites, too_many_requests
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -122,16 +122,7 @@ def test_keyboard_only_arrows_and_enter(new_page: NewPage, sites: Sites) -> None
 
 def test_a_rate_limit_is_said_in_words(new_page: NewPage, sites: Sites) -> None:
     page = open_console(new_page, sites)
-    page.route(
-        re.compile(r".*/api/v1/search\?.*"),
-        lambda route: route.fulfill(
-            status=429,
-            headers={"Retry-After": "9"},
-            content_type="application/problem+json",
-            body='{"type": "/problems/too-many-requests", "title": "Too Many Requests",'
-            ' "status": 429, "detail": "Slow down."}',
-        ),
-    )
+    page.route(re.compile(r".*/api/v1/search\?.*"), too_many_requests(9))
     page.keyboard.type("cookies")
     expect(page.locator("#status")).to_contain_text("Too many searches in a minute: wait 9 s")
     page.unroute(re.compile(r".*/api/v1/search\?.*"))
@@ -157,16 +148,7 @@ def test_after_a_failed_request_nothing_stale_is_copied(new_page: NewPage, sites
     expect(widget_answer(page)).to_contain_text("Answered")
     page.evaluate("navigator.clipboard.writeText('what the agent had')")
 
-    page.route(
-        SEARCH,
-        lambda route: route.fulfill(
-            status=429,
-            headers={"Retry-After": "9"},
-            content_type="application/problem+json",
-            body='{"type": "/problems/too-many-requests", "title": "Too Many Requests",'
-            ' "status": 429, "detail": "Slow down."}',
-        ),
-    )
+    page.route(SEARCH, too_many_requests(9))
     search_box(page).fill("Can I delete my account?")  # another customer's question
     status = page.locator("#status")
     expect(status).to_contain_text("Too many searches in a minute")

@@ -7,7 +7,17 @@ import re
 from collections.abc import Callable
 
 import pytest
-from browsing import DESKTOP, PHONE, PHONE_390, HostSite, NewPage, ServerThread, Sites, Widget
+from browsing import (
+    DESKTOP,
+    PHONE,
+    PHONE_390,
+    HostSite,
+    NewPage,
+    ServerThread,
+    Sites,
+    Widget,
+    too_many_requests,
+)
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.browser
@@ -295,18 +305,9 @@ def test_network_error_says_so_and_retries(
 def test_too_many_requests_says_so_and_retries(
     new_page: NewPage, widget: type[Widget], sites: Sites
 ) -> None:
-    problem = {"type": "/problems/too-many-requests", "title": "Too Many Requests", "status": 429}
     page = new_page(DESKTOP)
     page.goto(f"{sites.api}/")
-    page.route(
-        ASK,
-        lambda route: route.fulfill(
-            status=429,
-            headers={"Retry-After": "7"},
-            content_type="application/problem+json",
-            body=json.dumps(problem),
-        ),
-    )
+    page.route(ASK, too_many_requests(7))
     w = widget(page)
     w.open()
     reply = w.ask(SELL)
