@@ -55,9 +55,7 @@ def test_a_visitor_says_an_answer_did_not_help_and_what_they_wanted(
     new_page: NewPage, site: str
 ) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{site}/")
-    widget = Widget(page)
-    widget.open()
+    widget = Widget.opened(page, f"{site}/")
     notice = page.get_by_role("link", name="Questions are kept without personal details")
     expect(notice).to_be_visible()
     expect(notice).to_have_attribute("href", f"{site}/policy")
@@ -85,9 +83,7 @@ def test_a_visitor_says_an_answer_did_not_help_and_what_they_wanted(
 
 def test_a_thumbs_up_asks_nothing_more(new_page: NewPage, site: str) -> None:
     page = new_page(DESKTOP)
-    page.goto(f"{site}/")
-    widget = Widget(page)
-    widget.open()
+    widget = Widget.opened(page, f"{site}/")
     reply = widget.ask("Do you sell my email address?")
     votes = reply.get_by_role("group", name="Was this answer helpful?")
     votes.get_by_role("button", name="Helpful", exact=True).click()
@@ -103,9 +99,7 @@ def test_with_insights_off_there_are_no_thumbs_and_no_notice(
     server = ServerThread(create_app(Settings(rate_limit=0, insights=False), engine=engine)).start()
     try:
         page = new_page(DESKTOP)
-        page.goto(f"{server.origin()}/")
-        widget = Widget(page)
-        widget.open()
+        widget = Widget.opened(page, f"{server.origin()}/")
         reply = widget.ask("Do you sell my email address?")
         expect(reply).to_contain_text("not selling")
         expect(reply.get_by_role("group", name="Was this answer helpful?")).to_have_count(0)
