@@ -4,12 +4,14 @@ and the insights databases (an SQLite file, a throwaway PostgreSQL server)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,18 @@ class Served:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def ask(self, question: str) -> dict[str, object]:
+        """POST the question to /api/v1/ask; the JSON reply (a 200, or the test fails)."""
+        request = urllib.request.Request(
+            f"{self.url}/api/v1/ask",
+            data=json.dumps({"question": question}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            body: dict[str, object] = json.loads(response.read())
+            return body
 
     def rss_kib(self) -> int:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():

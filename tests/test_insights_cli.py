@@ -188,13 +188,7 @@ def test_sigterm_writes_what_was_still_queued(
     url = f"sqlite:///{tmp_path / 'i.db'}"
     served = serve("--database", url, env={"POLICY_QA_INSIGHTS_FLUSH": "3600"})
     for question in ("Do you sell my email?", "Do you use cookies?", "Is there a DPO?"):
-        request = urllib.request.Request(
-            f"{served.url}/api/v1/ask",
-            data=json.dumps({"question": question}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as resp:
-            assert resp.status == 200
+        served.ask(question)
 
     def queued() -> int:
         with urllib.request.urlopen(f"{served.url}/healthz", timeout=10) as resp:

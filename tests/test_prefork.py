@@ -9,9 +9,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -21,7 +18,7 @@ import pytest
 
 from bench.soak import children
 
-from .conftest import listening_port, stop_process
+from .conftest import Served
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "corpus" / "emailcenterpro_privacy_statement.md"
@@ -41,48 +38,15 @@ def _wait(condition: Callable[[], object], timeout: float = 30.0) -> None:
     raise AssertionError("timed out")
 
 
-class Workers:
+class Workers(Served):
     """The CLI with --workers 2 on 127.0.0.1, its log (stderr) in a file."""
 
     def __init__(self, tmp: Path, *args: str) -> None:
-        self.log_path = Path(tempfile.mkstemp(prefix="workers-", suffix=".log", dir=tmp)[1])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_QA_")}
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "run.py",
-                    "serve",
-                    "--workers",
-                    "2",
-                    "--port",
-                    "0",
-                    *args,
-                ],
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        self.port = listening_port(self.proc, self.log_path)
+        super().__init__(tmp, "--workers", "2", *args)
         _wait(lambda: len(self.children()) == 2 and self.ask("hello"))
 
     def children(self) -> set[int]:
         return set(children(self.proc.pid))
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def ask(self, question: str) -> dict[str, object]:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/v1/ask",
-            data=json.dumps({"question": question}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            assert response.status == 200
-            body: dict[str, object] = json.loads(response.read())
-            return body
 
     def effective_date(self) -> object:
         url = f"http://127.0.0.1:{self.port}/api/v1/clauses"
@@ -96,9 +60,6 @@ class Workers:
         os.kill(self.proc.pid, sig)
         os.kill(self.proc.pid, signal.SIGUSR1)
         _wait(lambda: self.log().count("Handling signal: usr1") > handled)
-
-    def stop(self) -> int:
-        return stop_process(self.proc)
 
 
 @pytest.fixture
