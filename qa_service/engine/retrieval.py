@@ -291,11 +291,14 @@ class ClauseIndex:
     def read(self, query: Query) -> Reading:
         """The question as this index reads it."""
         said = f" {query.text} "
-        kinds = [k for k, kind in enumerate(self._kinds) if any(a in said for a in kind.asks)]
+        matched = [
+            (k, phrase) for k, kind in enumerate(self._kinds) for phrase in kind.asks
+            if phrase in said
+        ]  # fmt: skip
+        kinds = sorted({k for k, _ in matched})
         # The words of the question-type phrases it says ("how long") ask, they do not say
         # what about; nor do words every question about a policy uses ("website").
-        asked = {t for k in kinds for phrase in self._kinds[k].asks if phrase in said
-                 for t in self._phrase_terms[phrase]}  # fmt: skip
+        asked = {t for _, phrase in matched for t in self._phrase_terms[phrase]}
         ignored = self.analyzer.ignored
         own = [t for t in query.terms if t not in ignored and t not in asked] or [
             t for t in query.terms if t not in ignored
