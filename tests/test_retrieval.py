@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from rapidfuzz import fuzz
@@ -17,6 +20,7 @@ DOCS = [
     "cooki log servic function reason",
     "share credit card third parti verif",
     "email email email newsletter",
+    "",  # a clause with no terms: a zero row
 ]
 
 
@@ -56,3 +60,19 @@ def test_top_is_a_stable_descending_order() -> None:
     scores = np.asarray([0.1, 0.5, 0.5, 0.0, 0.9, *([0.2] * 60)])
     assert top(scores, 3).tolist() == [4, 1, 2]
     assert top(scores[:5], 10).tolist() == [4, 1, 2, 0, 3]
+
+
+def test_a_serving_process_never_imports_scikit_learn() -> None:
+    # scikit-learn's import alone costs ~75 MiB; only `tune` and the insights report need it.
+    script = (
+        "import sys\n"
+        "from qa_service.app import create_app\n"
+        "from qa_service.config import Settings\n"
+        "from qa_service.engine import Engine\n"
+        "Engine.from_settings(Settings()).answer('do you sell my email?')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

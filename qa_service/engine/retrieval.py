@@ -1,5 +1,9 @@
-"""Indexes a question is scored against: TF-IDF cosine (weights fitted by scikit-learn) and
-fuzzy ratios (rapidfuzz). The only module that uses either library."""
+"""Indexes a question is scored against: TF-IDF cosine and BM25 (sparse matrices, scipy) and
+fuzzy ratios (rapidfuzz). The only module that uses either library.
+
+TF-IDF is scikit-learn's formula (`TfidfVectorizer(sublinear_tf=True)`: smooth idf, l2 norm),
+computed here rather than by importing scikit-learn, whose import alone would double a
+serving process's memory; a test checks the weights against scikit-learn's."""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qa_service.corpus import Clause, holds
 from qa_service.engine.analysis import Analyzer, Query, ngrams, sort_tokens
@@ -22,10 +25,6 @@ from qa_service.intents import QuestionType
 Floats = npt.NDArray[np.float64]
 
 RERANK = 10  # how many of the best clauses coverage re-ranks
-
-
-def _identity(doc: list[str]) -> list[str]:
-    return doc
 
 
 Weighed = tuple[npt.NDArray[np.intp], Floats]  # a query's columns in an index, and weights
@@ -58,23 +57,43 @@ class Postings:
         return np.bincount(self._rows[at], weights=values, minlength=self.size).astype(np.float64)
 
 
+def _counts(
+    documents: Sequence[Sequence[str]],
+) -> tuple[dict[str, int], npt.NDArray[np.intp], npt.NDArray[np.intp], Floats]:
+    """The documents' vocabulary (term -> column) and, for each term of each document, its
+    row, column and count."""
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    counts: list[int] = []
+    for n, document in enumerate(documents):
+        for term, c in Counter(document).items():
+            rows.append(n)
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
+            counts.append(c)
+    return (
+        vocabulary,
+        np.asarray(rows, dtype=np.intp),
+        np.asarray(columns, dtype=np.intp),
+        np.asarray(counts, dtype=np.float64),
+    )
+
+
 class TermIndex:
     """Cosine similarity between a query and documents over TF-IDF features (sublinear tf,
-    smooth idf, l2 norm). scikit-learn fits the weights once; a query is weighed by the same
-    formula, its features mapped to columns by a dict."""
+    smooth idf, l2 norm); a query is weighed by the same formula, its features mapped to
+    columns by a dict."""
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
         self.size = len(documents)
-        self.vocabulary: dict[str, int] = {}
-        self.idf: Floats = np.zeros(0)
-        self.matrix = sparse.csc_matrix((self.size, 0))
-        if any(documents):  # else nothing to fit: every query scores 0
-            vectorizer = TfidfVectorizer(
-                analyzer=_identity, sublinear_tf=True, lowercase=False, norm="l2"
-            )
-            self.matrix = sparse.csc_matrix(vectorizer.fit_transform([list(d) for d in documents]))
-            self.vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-            self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.vocabulary, rows, columns, counts = _counts(documents)
+        found = np.bincount(columns, minlength=len(self.vocabulary))
+        self.idf: Floats = np.log((1.0 + self.size) / (1.0 + found)) + 1.0
+        values = (1.0 + np.log(counts)) * self.idf[columns]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=self.size))
+        values = values / norms[rows] if rows.size else values
+        shape = (self.size, len(self.vocabulary))
+        self.matrix = sparse.csc_matrix((values, (rows, columns)), shape=shape)
         self._postings = Postings(self.matrix)
 
     def weigh(self, features: Sequence[str]) -> Weighed:
@@ -125,26 +144,15 @@ class BM25Index:
 
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
         self.size = len(documents)
-        self.vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        columns: list[int] = []
-        counts: list[int] = []
-        for n, document in enumerate(documents):
-            for term, c in Counter(document).items():
-                rows.append(n)
-                columns.append(self.vocabulary.setdefault(term, len(self.vocabulary)))
-                counts.append(c)
-        tf = np.asarray(counts, dtype=np.float64)
-        found = np.bincount(np.asarray(columns, dtype=np.intp), minlength=len(self.vocabulary))
+        self.vocabulary, at, cols, tf = _counts(documents)
+        found = np.bincount(cols, minlength=len(self.vocabulary))
         idf = np.maximum(0.0, np.log((self.size - found + 0.5) / (found + 0.5) + 1.0))
         self.idf = dict(zip(self.vocabulary, idf.tolist(), strict=True))
         self.median_idf = float(np.median(idf)) if idf.size else 1.0
         lengths = np.asarray([len(d) for d in documents], dtype=np.float64)
         average = float(lengths.mean()) if self.size and lengths.any() else 1.0
         norm = k1 * (1.0 - b + b * lengths / average)
-        at = np.asarray(rows, dtype=np.intp)
-        cols = np.asarray(columns, dtype=np.intp)
-        contribution = idf[cols] * tf * (k1 + 1.0) / (tf + norm[at]) if rows else tf
+        contribution = idf[cols] * tf * (k1 + 1.0) / (tf + norm[at]) if at.size else tf
         shape = (self.size, len(self.vocabulary))
         self.matrix = sparse.csc_matrix((contribution, (at, cols)), shape=shape)
         self._postings = Postings(self.matrix)

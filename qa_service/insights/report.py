@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from qa_service.engine import STATUSES, Engine
 from qa_service.insights.recorder import CHANNELS, policy_digest
@@ -123,13 +121,17 @@ def cluster(
 def _labels(unique: list[str], similar: float) -> Sequence[int]:
     if len(unique) == 1:
         return [0]
+    # Imported here: scikit-learn is for the report, built on the owner's request in a worker
+    # thread; a serving process that never builds one never pays for it.
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     try:
         matrix = vectors.fit_transform(unique)
     except ValueError:  # nothing to learn from (no n-grams at all)
         return list(range(len(unique)))
-    from sklearn.cluster import AgglomerativeClustering  # only here: a report, not an answer
-
     distances = np.clip(1.0 - cosine_similarity(matrix), 0.0, None)
     np.fill_diagonal(distances, 0.0)
     model = AgglomerativeClustering(
