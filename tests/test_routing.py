@@ -12,6 +12,7 @@ from qa_service.corpus import parse_policy
 from qa_service.engine import Engine
 from qa_service.engine.routing import resolve
 from qa_service.errors import IntentError
+from qa_service.evaluation import labelled_policies, load_cases
 from qa_service.intents import Intent, intent_files, load_intents
 
 COMMON = load_intents(intent_files(DEFAULT_INTENTS, Path("own_policy.md")))
@@ -103,3 +104,17 @@ def test_a_cited_phrase_must_be_in_exactly_one_clause() -> None:
         resolve([Intent("x", "answer", ("q",), cite=("zebra",), source="f.toml:1")], POLICY)
     with pytest.raises(IntentError, match="is in 2 clauses"):
         resolve([Intent("x", "answer", ("q",), cite=("we",), source="f.toml:1")], POLICY)
+
+
+def test_without_curated_intents_an_answer_cites_what_search_ranks_first() -> None:
+    # A topic decides that a question is answered, never that a worse clause answers it.
+    answered = 0
+    for policy, labelled in labelled_policies(Path(__file__).parent / "data" / "policies"):
+        engine = Engine.from_policy(policy)
+        for case in load_cases(labelled):
+            answer = engine.answer(case.question)
+            if answer.status == "answered":
+                answered += 1
+                first = engine.search(case.question, 1)[0].clause
+                assert answer.citations[0].clause == first, case.question
+    assert answered >= 400

@@ -180,19 +180,15 @@ class Engine:
         return best >= self.tuning.curated * float(scores.max(initial=0.0))
 
     def _candidate(self, route: Route | None, scores: Floats) -> int | None:
-        """The clause the answer would cite first: a curated answer's own; for a topic the
-        question names, its covered clause that matches best, unless retrieval's first clause
-        matches better; else retrieval's first clause."""
+        """The clause the answer would cite first: a curated answer's own, written for this
+        policy; else retrieval's first clause, which search ranks first too. A topic the
+        question names decides that the question is answered, not which clause answers it:
+        its covered clause is retrieval's first when it is the better one."""
         if route is not None and route.intent.kind == "answer":
             return max((c.position - 1 for c in route.clauses), key=scores.item)
         if not scores.size or scores.max() <= 0:
             return None
-        first = int(scores.argmax())
-        if route is not None and route.intent.kind == "topic" and route.clauses:
-            covered = max((c.position - 1 for c in route.clauses), key=scores.item)
-            if scores[covered] >= self.tuning.covered * scores[first]:
-                return covered
-        return first
+        return int(scores.argmax())
 
     def _evidence(
         self,

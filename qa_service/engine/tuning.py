@@ -51,10 +51,6 @@ class Tuning:
     )
     answer_at: float = 0.34
     domain: float = 0.45  # share of the question's terms a privacy policy would use
-    # A topic's covered clause is cited rather than retrieval's first when it scores this share
-    # of it ("is my data encrypted on your servers?" names where data is stored, but asks
-    # about encryption).
-    covered: float = 0.9
     # A curated answer stands unless retrieval's first clause scores over 1 / this times as
     # well as the clauses it cites.
     curated: float = 0.3
