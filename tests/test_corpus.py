@@ -736,7 +736,11 @@ def test_markdown_policy_with_run_in_headings() -> None:
         ("Email privacy@kestrel.example or call +1 503 555 0199.", {"email", "phone"}),
         ("Write to us at 12 Harbor Street, Portland, OR 97201.", {"address"}),
         ("Effective Date: September 15, 2024", {"date"}),
-        ("We keep order records for six years.", set()),
+        ("We keep order records for six years.", {"duration"}),
+        ("Cookies expire thirteen (13) months after they are set.", {"duration"}),
+        ("We reply within 30 business days.", {"duration"}),
+        ("You must be at least eighteen (18) years old.", set()),
+        ("We do not knowingly collect data from children under 13 years of age.", set()),
         ("We collect your email address and phone number.", set()),
     ],
 )

@@ -89,12 +89,25 @@ def parse_date(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+_NUMBER = (
+    r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|eighteen|twenty|twenty-four|thirty|forty|forty-five|fifty|sixty|ninety"
+)
+# A length of time ("90 days", "thirteen (13) months", "7 business days"), not an age ("18 years
+# old", "13 years of age").
+DURATION = re.compile(
+    rf"\b(?:{_NUMBER})(?:\s*\(\d+\))?[\s-](?:calendar |business |working )?"
+    r"(?:hour|day|week|month|year)s?\b(?!\s+(?:old|of age)\b)",
+    re.IGNORECASE,
+)
+
 # Kinds of value a clause may hold, which a question may ask for ("what's your phone number?").
 _FINDS: dict[str, Callable[[str], object]] = {
     "email": EMAIL.search,
     "phone": PHONE.search,
     "address": INLINE_ADDRESS.search,
     "date": parse_date,
+    "duration": DURATION.search,
 }
 HOLDS = tuple(_FINDS)
 
