@@ -739,6 +739,7 @@ def test_markdown_policy_with_run_in_headings() -> None:
         ("We keep order records for six years.", {"duration"}),
         ("Cookies expire thirteen (13) months after they are set.", {"duration"}),
         ("We reply within 30 business days.", {"duration"}),
+        ("Payments are processed by Zahlwerk Payments B.V. for us.", {"company"}),
         ("You must be at least eighteen (18) years old.", set()),
         ("We do not knowingly collect data from children under 13 years of age.", set()),
         ("We collect your email address and phone number.", set()),

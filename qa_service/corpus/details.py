@@ -89,6 +89,13 @@ def parse_date(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+SUFFIX = (
+    r"(?:Inc\.|Inc\b|LLC\b|L\.L\.C\.|Ltd\.|Ltd\b|Limited\b|Corp\.|Corporation\b|Co\.|PLC\b"
+    r"|GmbH\b|LLP\b|N\.A\.|S\.A\.|B\.V\.|AG\b|Pty\.? Ltd\.?)"
+)
+# A company's name with its legal form: "Finlinkr Technologies, Inc.", "Zahlwerk Payments B.V.".
+COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+[ ]){0,3}[A-Z][\w&'-]+,?[ ]" + SUFFIX + ")")
+
 _NUMBER = (
     r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|eighteen|twenty|twenty-four|thirty|forty|forty-five|fifty|sixty|ninety"
@@ -108,6 +115,7 @@ _FINDS: dict[str, Callable[[str], object]] = {
     "address": INLINE_ADDRESS.search,
     "date": parse_date,
     "duration": DURATION.search,
+    "company": COMPANY.search,
 }
 HOLDS = tuple(_FINDS)
 

@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 from qa_service.corpus.blocks import NAME_GLUE, Block
 from qa_service.corpus.details import (
+    COMPANY,
     DATE_CUE,
     EMAIL,
     INLINE_ADDRESS,
     PHONE,
     POSTCODE,
+    SUFFIX,
     parse_date,
 )
 from qa_service.corpus.model import Contact
@@ -21,13 +23,9 @@ from qa_service.corpus.sentences import split_sentences, word_set
 _CONTACT_CUE = re.compile(
     r"\b(contact|reach|questions?|call|email|e-mail|write|phone|telephone)\b", re.I
 )
-_SUFFIX = (
-    r"(?:Inc\.|Inc\b|LLC\b|L\.L\.C\.|Ltd\.|Ltd\b|Limited\b|Corp\.|Corporation\b|Co\.|PLC\b"
-    r"|GmbH\b|LLP\b|N\.A\.|S\.A\.|B\.V\.|AG\b|Pty\.? Ltd\.?)"
-)
 _OWNED_BY = re.compile(
     r"\b(?:owned|operated|provided|run|published)\s+(?:and\s+(?:operated|owned)\s+)?by\s+"
-    r"((?:[A-Z][\w&'-]*\.?[ ]?)+(?:,[ ]*" + _SUFFIX + r")?)"
+    r"((?:[A-Z][\w&'-]*\.?[ ]?)+(?:,[ ]*" + SUFFIX + r")?)"
 )
 # ... (collectively, "Northwind," "we," "us") or (the "Company", "we")
 _DEFINES_WE = re.compile(
@@ -37,7 +35,6 @@ _DEFINES_WE = re.compile(
 _WE_MEANS = re.compile(
     r"[\"“‘'](?:we|us|our)[\"”’',]?[^.()]{0,80}?\b(?:means?|refers? to)\s+((?:the\s+)?[A-Z].{2,80})"
 )
-_COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+[ ]){0,3}[A-Z][\w&'-]+,?[ ]" + _SUFFIX + ")")
 _AFFILIATES = re.compile(
     r",?\s+(?:and|together with)\s+(?:all\s+)?(?:of\s+)?its\s+(?:\w+\s+){0,2}"
     r"(?:subsidiaries|affiliates|companies|brands|family)(?:\s+and\s+\w+)?\s*$",
@@ -81,7 +78,7 @@ def _name_before(text: str) -> str | None:
         if not bare:
             break
         ends_sentence = (
-            bare.endswith((".", ":", ";", ")")) and not re.fullmatch(_SUFFIX, bare) and bool(name)
+            bare.endswith((".", ":", ";", ")")) and not re.fullmatch(SUFFIX, bare) and bool(name)
         )
         if ends_sentence or not (bare[0].isupper() or bare[0].isdigit() or bare in NAME_GLUE):
             break
@@ -95,7 +92,7 @@ def _name_before(text: str) -> str | None:
     result = " ".join(name).strip(", ")
     # The name ends with its company form: "Hearthlink GmbH, Lindenstrasse 48, 04109 Leipzig"
     # is a name and then an address.
-    if m := _COMPANY.search(result):
+    if m := COMPANY.search(result):
         result = result[: m.end()]
     if not result or result.lower() in _NOT_NAMES:
         return None
@@ -111,7 +108,7 @@ def _name_after(text: str) -> str | None:
             break
         name.append(token)
         if token.endswith((",", ";", ":")) or (
-            token.endswith(".") and not re.fullmatch(_SUFFIX, token)
+            token.endswith(".") and not re.fullmatch(SUFFIX, token)
         ):
             break
     while name and name[-1].rstrip(",.;:").lower() in NAME_GLUE:
@@ -119,7 +116,7 @@ def _name_after(text: str) -> str | None:
     while name and name[0].lower() in NAME_GLUE:
         name.pop(0)
     result = " ".join(name).rstrip(",;:")
-    if result.endswith(".") and not re.search(_SUFFIX + r"$", result):
+    if result.endswith(".") and not re.search(SUFFIX + r"$", result):
         result = result[:-1]
     return result if result and result.lower() not in _NOT_NAMES else None
 
@@ -141,14 +138,14 @@ def _owner(blocks: list[Block], raw_title: str) -> str | None:
     body = "\n".join(b.text for b in body_blocks)
     if (m3 := _OWNED_BY.search(body)) is not None:
         return m3.group(1).strip().rstrip(",")
-    companies = _ranked([(c.strip(), False) for c in _COMPANY.findall(body)])
+    companies = _ranked([(c.strip(), False) for c in COMPANY.findall(body)])
     named = re.sub(r"(?i)\b(privacy\s+(policy|statement|notice))\b", " ", raw_title)
     named = " ".join(named.split()).strip(" -–—:|,")
     if named:
         # "BLUE FINCH APPS LLC PRIVACY POLICY" is "Blue Finch Apps LLC" as the text writes it;
         # "BrightPath Learning Student Data" is "BrightPath Learning, Inc.".
         for company in companies:
-            short = re.sub(r",?\s*" + _SUFFIX + r"$", "", company).lower()
+            short = re.sub(r",?\s*" + SUFFIX + r"$", "", company).lower()
             if named.lower().startswith(short) or short.startswith(named.lower()):
                 return company
         words = [w for w in named.split() if w.lower() not in NAME_GLUE]
