@@ -740,8 +740,9 @@ def test_markdown_policy_with_run_in_headings() -> None:
         ("Cookies expire thirteen (13) months after they are set.", {"duration"}),
         ("We reply within 30 business days.", {"duration"}),
         ("Payments are processed by Zahlwerk Payments B.V. for us.", {"company"}),
-        ("You must be at least eighteen (18) years old.", set()),
-        ("We do not knowingly collect data from children under 13 years of age.", set()),
+        ("You must be at least eighteen (18) years old.", {"age"}),
+        ("We do not knowingly collect data from children under 13.", {"age"}),
+        ("Logs are kept for under 12 months.", {"duration"}),
         ("We collect your email address and phone number.", set()),
     ],
 )

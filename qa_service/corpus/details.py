@@ -108,6 +108,14 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 
+# An age: "under 13", "aged 16", "the age of 16", "18 years old", "13 years of age".
+_UNIT = r"\s*(?:\(\d+\)\s*)?(?:hours?|days?|weeks?|months?|years?)\b(?!\s+(?:old|of age)\b)"
+AGE = re.compile(
+    rf"\b(?:under|aged|ages?(?: of)?|younger than|older than)\s+(?:{_NUMBER})\b(?!{_UNIT})"
+    rf"|\b(?:{_NUMBER})(?:\s*\(\d+\))?[\s-]years?(?:[\s-]old| of age)\b",
+    re.IGNORECASE,
+)
+
 # Kinds of value a clause may hold, which a question may ask for ("what's your phone number?").
 _FINDS: dict[str, Callable[[str], object]] = {
     "email": EMAIL.search,
@@ -116,6 +124,7 @@ _FINDS: dict[str, Callable[[str], object]] = {
     "date": parse_date,
     "duration": DURATION.search,
     "company": COMPANY.search,
+    "age": AGE.search,
 }
 HOLDS = tuple(_FINDS)
 
