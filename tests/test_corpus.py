@@ -779,3 +779,16 @@ def test_the_owner_s_name_ends_with_its_company_form() -> None:
         'Leipzig, Germany ("Hearthlink", "we", "us"), uses personal data.\n'
     )
     assert policy.owner == "Hearthlink GmbH"
+
+
+def test_international_numbers_are_phones_and_registry_numbers_and_dates_are_not() -> None:
+    policy = parse_policy(
+        "# Privacy Policy\n\n**Last updated: 3 March 2025**\n\n"
+        "TunnelFox AG is registered in the commercial register under number CHE-482.119.305.\n\n"
+        "## Contact us\n\n"
+        "- Email: privacy@tunnelfox.example\n"
+        "- Phone: +41 41 508 72 40 (Monday to Friday)\n"
+        "- Post: TunnelFox AG, Baarerstrasse 82, 6300 Zug, Switzerland\n"
+    )
+    assert policy.contact.phones == ("+41 41 508 72 40",)
+    assert policy.contact.address == "Baarerstrasse 82, 6300 Zug, Switzerland"

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from datetime import date
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
-# Not part of a longer run of digit groups: "ABN 12 555 555 555" is a company number.
+# Not part of a longer run of digit groups ("ABN 12 555 555 555") nor of a registry number
+# ("CHE-482.119.305"); or an international number in any grouping ("+41 41 508 72 40",
+# "+353 1 905 3370").
 PHONE = re.compile(
-    r"(?<![\w/])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
+    r"(?<![\w/-])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
     r"[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)(?![\s.-]\d)"
+    r"|(?<![\w+])\+\d{1,3}(?:[\s.-]?\(\d{1,4}\))?(?:[\s.-]\d{1,5}){2,5}(?!\w)(?![\s.-]\d)"
 )
 DATE_CUE = re.compile(
     r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
@@ -56,9 +59,10 @@ POSTCODE = re.compile(
     r"\b(?:[A-Z]{2}\s+\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
     r"|(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}|\d{4,5}\s+[A-Z][a-z]+)\b"
 )
-# "... write to us at 1 Launch Way, Bristol BS1 4DJ, United Kingdom."
+# "... write to us at 1 Launch Way, Bristol BS1 4DJ, United Kingdom." (not "3 March 2025 Effective")
 INLINE_ADDRESS = re.compile(
-    r"\b(\d{1,5}[A-Za-z]?[ ]+[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
+    r"\b(\d{1,5}[A-Za-z]?[ ]+(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
+    r"[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
     r"(?:,[ ]*|[ ]+)"
     + POSTCODE.pattern.removeprefix(r"\b").removesuffix(r"\b")
     + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?"
