@@ -67,7 +67,7 @@ def test_other_policies_are_split_by_policy_with_both_sides_broad() -> None:
         split = "test" if any(c.split == "test" for c in load_cases(labelled)) else "dev"
         splits[split].add(policy.suffix)
         counts = Counter(c.status for c in load_cases(labelled))
-        assert counts["answered"] >= 30 and counts["fallback"] >= 8, policy.name
+        assert counts["answered"] >= 30 and counts["fallback"] >= 5, policy.name
     assert len(labelled_policies(POLICIES)) >= 8
     assert {".md", ".txt", ".html"} <= splits["test"]
     assert splits["dev"]
