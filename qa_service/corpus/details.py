@@ -131,6 +131,9 @@ _FINDS: dict[str, Callable[[str], object]] = {
     "age": AGE.search,
 }
 HOLDS = tuple(_FINDS)
+# Those that answer a question by themselves ("what's your phone number?"); the others only
+# point to the clause that may ("how long...?": one that gives a length of time).
+ANSWERING = ("email", "phone", "address", "date")
 
 
 def holds(text: str) -> frozenset[str]:

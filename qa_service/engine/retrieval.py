@@ -17,7 +17,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from qa_service.corpus import Clause, holds
+from qa_service.corpus import ANSWERING, Clause, holds
 from qa_service.engine.analysis import Analyzer, Query, ngrams, sort_tokens
 from qa_service.engine.tuning import Tuning
 from qa_service.intents import QuestionType
@@ -226,7 +226,7 @@ class _Kind:
 
     asks: list[str]  # its phrases, padded with spaces
     bonus: Floats  # what each clause gains when a question asks it
-    held: npt.NDArray[np.bool_]  # whether each clause holds a value of the kind asked for
+    answered: npt.NDArray[np.bool_]  # whether each clause holds a value that is the answer
 
 
 class ClauseIndex:
@@ -285,11 +285,12 @@ class ClauseIndex:
                 for terms, w in zip(self._terms, words, strict=True)
             ]
             held = np.asarray([not v.isdisjoint(kind.holds) for v in self.values], dtype=bool)
+            answering = not set(kind.holds).isdisjoint(ANSWERING)
             self._kinds.append(
                 _Kind(
                     [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks],
                     t.asks * np.asarray(says_it, dtype=np.float64) + t.holds * held,
-                    held,
+                    held & answering,
                 )
             )
         self._phrase_terms = {
@@ -352,7 +353,7 @@ class ClauseIndex:
         """How much of the question the clause holds (see Match)."""
         if not reading.weighed:
             return Match(0.0, 0.0, 0.0)
-        if any(self._kinds[k].held[clause] for k in reading.kinds):
+        if any(self._kinds[k].answered[clause] for k in reading.kinds):
             return Match(1.0, 0.0, 1.0)  # it holds what the question asks for: a phone number
         held, related_share = self._terms[clause], self.tuning.related
         total = gained = rarest = 0.0
@@ -383,7 +384,7 @@ class ClauseIndex:
             # ("where do I send a letter?": a postal address) may answer it.
             held = np.zeros(self.size)
             for k in reading.kinds:
-                held[self._kinds[k].held] = t.holds
+                held[self._kinds[k].answered] = t.holds
             return held
         columns, text = self._text.weigh(terms, weights)
         grams, chars = self._chars.weigh(query.chars)
