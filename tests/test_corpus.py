@@ -792,3 +792,20 @@ def test_international_numbers_are_phones_and_registry_numbers_and_dates_are_not
     )
     assert policy.contact.phones == ("+41 41 508 72 40",)
     assert policy.contact.address == "Baarerstrasse 82, 6300 Zug, Switzerland"
+
+
+def test_a_numbered_title_opening_a_paragraph_is_its_clauses_context() -> None:
+    policy = parse_policy(
+        "PRIVACY POLICY\n\n"
+        "3.1 On-Device and Cloud Processing. Basic edits are made on your device. "
+        "AI filters run on our servers.\n\n"
+        "3.2 We keep uploads for 24 hours. Then they are deleted.\n",
+        "text",
+    )
+    texts = [(c.text, c.context) for c in policy.clauses]
+    assert texts == [
+        ("Basic edits are made on your device.", "3.1 On-Device and Cloud Processing"),
+        ("AI filters run on our servers.", "3.1 On-Device and Cloud Processing"),
+        ("3.2 We keep uploads for 24 hours.", ""),
+        ("Then they are deleted.", ""),
+    ]

@@ -155,6 +155,27 @@ def _bold_heading(label: str) -> bool:
     )
 
 
+# "3.1 On-Device and Cloud Processing. Basic adjustments are made ...": a numbered title that
+# opens its paragraph, as lawyers write sub-sections in plain text.
+_NUMBERED_RUN_IN = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2})*\.?[ ]+[A-Z][^.!?:;,]{0,80}?)(?<!\d)[.:][ ]+(?=[A-Z])"
+)
+_TITLE_GLUE = NAME_GLUE | {"a", "an", "to", "in", "on", "or", "with", "by", "your", "our", "we"}
+
+
+def _numbered_run_in(text: str) -> tuple[str, str] | None:
+    """(title, text) when a numbered title in title case opens the paragraph."""
+    m = _NUMBERED_RUN_IN.match(text)
+    if m is None:
+        return None
+    words = m.group(1).split()[1:]
+    if not 0 < len(words) <= 10 or not all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_GLUE for w in words
+    ):
+        return None
+    return m.group(1), text[m.end() :]
+
+
 def text_block(
     kind: Literal["paragraph", "item"],
     text: str,
@@ -173,7 +194,10 @@ def text_block(
             return Block(
                 kind, body, label=short, label_in_text=in_text, group=group, context=context
             )
-    return Block(kind, plain_text(text), group=group, context=context)
+    plain = plain_text(text)
+    if (run_in := _numbered_run_in(plain)) is not None:
+        return Block(kind, run_in[1], label=run_in[0], group=group, context=context)
+    return Block(kind, plain, group=group, context=context)
 
 
 class Lists:

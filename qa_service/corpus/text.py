@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import re
 
-from qa_service.corpus.blocks import Block, Lists, caps_title, heading_block, unnumbered
+from qa_service.corpus.blocks import (
+    Block,
+    Lists,
+    caps_title,
+    heading_block,
+    text_block,
+    unnumbered,
+)
 from qa_service.corpus.details import has_detail
 from qa_service.corpus.structure import CONTENTS, numbered_titles, title_key
 
@@ -83,7 +90,7 @@ def text_blocks(text: str) -> list[Block]:
         if body and _address_like(body) and not tail:
             body, tail = [], body
         if body:
-            blocks.append(Block("paragraph", " ".join(body)))
+            blocks.append(text_block("paragraph", " ".join(body)))
         if tail:
             blocks.append(Block("lines", ", ".join(tail), tuple(tail)))
         lead_in = bool(body) and not tail and body[-1].endswith(":")
