@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Tuning:
     """Weights and thresholds, chosen on the dev split only; `chosen_on` records the figure
     they gave there. The calibration and the two thresholds below it come from `run.py tune`
-    over the nine dev policies of tests/data/policies and the dev split of labelled.jsonl;
+    over the twelve dev policies of tests/data/policies and the dev split of labelled.jsonl;
     the retrieval and routing weights from comparisons on the same questions."""
 
     # Clause retrieval: BM25 over each clause's terms and term pairs, plus lower-weighted
