@@ -182,8 +182,7 @@ class Engine:
     def _candidate(self, route: Route | None, scores: Floats) -> int | None:
         """The clause the answer would cite first: a curated answer's own, written for this
         policy; else retrieval's first clause, which search ranks first too. A topic the
-        question names decides that the question is answered, not which clause answers it:
-        its covered clause is retrieval's first when it is the better one."""
+        question names decides that the question is answered, not which clause answers it."""
         if route is not None and route.intent.kind == "answer":
             return max((c.position - 1 for c in route.clauses), key=scores.item)
         if not scores.size or scores.max() <= 0:
