@@ -809,3 +809,18 @@ def test_a_numbered_title_opening_a_paragraph_is_its_clauses_context() -> None:
         ("3.2 We keep uploads for 24 hours.", ""),
         ("Then they are deleted.", ""),
     ]
+
+
+def test_an_html_menu_or_cookie_banner_marked_by_its_role_gives_no_clauses() -> None:
+    page = (
+        '<body><div role="navigation"><div><a href="/">Home</a></div><div>Deals</div></div>'
+        '<div role="dialog"><p>We use cookies to give you the best experience. Accept all.</p>'
+        "</div><main><h1>Privacy Policy</h1><p>We never sell your data.</p></main></body>"
+    )
+    assert [c.text for c in parse_policy(page, "html").clauses] == ["We never sell your data."]
+    # A banner never closed would take the page with it: then nothing is left out for it.
+    broken = '<body><div role="dialog"><p>Cookie notice.</p><main><p>We never sell.</p></main>'
+    assert [c.text for c in parse_policy(broken, "html").clauses] == [
+        "Cookie notice.",
+        "We never sell.",
+    ]

@@ -1,5 +1,6 @@
 """HTML policies to blocks: the page's own headings, lists, tables and definition lists;
-scripts, navigation and in-page link lists left out; a header or footer read for contacts only."""
+scripts, navigation (a <nav>, or any element whose role is a menu or a dialog such as a cookie
+banner) and in-page link lists left out; a header or footer read for contacts only."""
 
 from __future__ import annotations
 
@@ -58,9 +59,14 @@ class _HTMLBlocks(HTMLParser):
         | {"figure", "figcaption", "pre", "body", "center", "form", "fieldset", "hr"}
     )
     _HEAD = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "summary"})
+    # Any element may say what it is: <div role="navigation"> is a menu, a cookie banner is
+    # role="dialog"; they are left out like <nav>.
+    _SKIP_ROLES = frozenset({"navigation", "search", "menu", "menubar", "dialog", "alertdialog"})
 
-    def __init__(self) -> None:
+    def __init__(self, landmarks: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.landmarks = landmarks
+        self._landmark: tuple[str, int] | None = None  # the skipped element's tag, and depth
         self.blocks: list[Block] = []
         self.title = ""
         self._skip = 0
@@ -155,6 +161,15 @@ class _HTMLBlocks(HTMLParser):
         self.blocks.append(Block("row", " — ".join(cells), group=table.group, context=context))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._landmark is not None:
+            if tag == self._landmark[0]:
+                self._landmark = (tag, self._landmark[1] + 1)
+            return
+        role = (dict(attrs).get("role") or "").strip().lower()
+        if self.landmarks and role in self._SKIP_ROLES and not self._skip:
+            self._flush()
+            self._landmark = (tag, 1)
+            return
         if tag in self._SKIP:
             self._skip += 1
             return
@@ -239,6 +254,11 @@ class _HTMLBlocks(HTMLParser):
             self._cell = None
 
     def handle_endtag(self, tag: str) -> None:
+        if self._landmark is not None:
+            if tag == self._landmark[0]:
+                depth = self._landmark[1] - 1
+                self._landmark = (tag, depth) if depth else None
+            return
         if tag in self._SKIP:
             self._skip = max(0, self._skip - 1)
             return
@@ -306,7 +326,7 @@ class _HTMLBlocks(HTMLParser):
         if self._in_title:
             self.title += data
             return
-        if self._skip:
+        if self._landmark is not None or self._skip:
             return
         if self._caption is not None:
             self._caption.append(data)
@@ -323,12 +343,14 @@ class _HTMLBlocks(HTMLParser):
                 self._lists[-1].other_chars += letters
 
 
-def html_blocks(text: str) -> tuple[list[Block], str]:
-    parser = _HTMLBlocks()
+def html_blocks(text: str, landmarks: bool = True) -> tuple[list[Block], str]:
+    parser = _HTMLBlocks(landmarks)
     parser.feed(text)
     parser.close()
     while parser._lists:
         parser.handle_endtag("ul")
     parser._emit_row()
     parser._flush()
+    if parser._landmark is not None:  # never closed: it took the rest of the page with it
+        return html_blocks(text, landmarks=False)
     return parser.blocks, " ".join(parser.title.split())
