@@ -104,16 +104,14 @@ _NUMBER = (
     r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|eighteen|twenty|twenty-four|thirty|forty|forty-five|fifty|sixty|ninety"
 )
-# A length of time ("90 days", "thirteen (13) months", "7 business days"), not an age ("18 years
-# old", "13 years of age").
-DURATION = re.compile(
-    rf"\b(?:{_NUMBER})(?:\s*\(\d+\))?[\s-](?:calendar |business |working )?"
-    r"(?:hour|day|week|month|year)s?\b(?!\s+(?:old|of age)\b)",
-    re.IGNORECASE,
+# After a number, a unit of time ("90 days", "thirteen (13) months", "7 business days"), not an
+# age ("18 years old", "13 years of age").
+_UNIT = (
+    r"(?:\s*\(\d+\))?[\s-](?:calendar |business |working )?(?:hour|day|week|month|year)s?\b"
+    r"(?![\s-]+(?:old|of age)\b)"
 )
-
+DURATION = re.compile(rf"\b(?:{_NUMBER}){_UNIT}", re.IGNORECASE)
 # An age: "under 13", "aged 16", "the age of 16", "18 years old", "13 years of age".
-_UNIT = r"\s*(?:\(\d+\)\s*)?(?:hours?|days?|weeks?|months?|years?)\b(?!\s+(?:old|of age)\b)"
 AGE = re.compile(
     rf"\b(?:under|aged|ages?(?: of)?|younger than|older than)\s+(?:{_NUMBER})\b(?!{_UNIT})"
     rf"|\b(?:{_NUMBER})(?:\s*\(\d+\))?[\s-]years?(?:[\s-]old| of age)\b",
