@@ -90,8 +90,7 @@ class TermIndex:
         found = np.bincount(columns, minlength=len(self.vocabulary))
         self.idf: Floats = np.log((1.0 + self.size) / (1.0 + found)) + 1.0
         values = (1.0 + np.log(counts)) * self.idf[columns]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=self.size))
-        values = values / norms[rows] if rows.size else values
+        values /= np.sqrt(np.bincount(rows, weights=values * values, minlength=self.size))[rows]
         shape = (self.size, len(self.vocabulary))
         self.matrix = sparse.csc_matrix((values, (rows, columns)), shape=shape)
         self._postings = Postings(self.matrix)
@@ -152,7 +151,7 @@ class BM25Index:
         lengths = np.asarray([len(d) for d in documents], dtype=np.float64)
         average = float(lengths.mean()) if self.size and lengths.any() else 1.0
         norm = k1 * (1.0 - b + b * lengths / average)
-        contribution = idf[cols] * tf * (k1 + 1.0) / (tf + norm[at]) if at.size else tf
+        contribution = idf[cols] * tf * (k1 + 1.0) / (tf + norm[at])
         shape = (self.size, len(self.vocabulary))
         self.matrix = sparse.csc_matrix((contribution, (at, cols)), shape=shape)
         self._postings = Postings(self.matrix)
