@@ -360,9 +360,21 @@ def test_section_titles_are_headings_not_clauses(
                 ("Email: privacy@kestrel.example", ""),
             ],
         ),
+        (
+            "text",
+            "3.1 On-Device and Cloud Processing. Basic edits are made on your device. "
+            "AI filters run on our servers.\n\n"
+            "3.2 We keep uploads for 24 hours. Then they are deleted.\n",
+            [
+                ("Basic edits are made on your device.", "3.1 On-Device and Cloud Processing"),
+                ("AI filters run on our servers.", "3.1 On-Device and Cloud Processing"),
+                ("3.2 We keep uploads for 24 hours.", ""),
+                ("Then they are deleted.", ""),
+            ],
+        ),
     ],
 )
-def test_bold_run_in_headings_are_context_not_clauses(
+def test_run_in_headings_are_context_not_clauses(
     fmt: Format, text: str, expected: list[tuple[str, str]]
 ) -> None:
     policy = parse_policy(text, fmt)
@@ -792,23 +804,6 @@ def test_international_numbers_are_phones_and_registry_numbers_and_dates_are_not
     )
     assert policy.contact.phones == ("+41 41 508 72 40",)
     assert policy.contact.address == "Baarerstrasse 82, 6300 Zug, Switzerland"
-
-
-def test_a_numbered_title_opening_a_paragraph_is_its_clauses_context() -> None:
-    policy = parse_policy(
-        "PRIVACY POLICY\n\n"
-        "3.1 On-Device and Cloud Processing. Basic edits are made on your device. "
-        "AI filters run on our servers.\n\n"
-        "3.2 We keep uploads for 24 hours. Then they are deleted.\n",
-        "text",
-    )
-    texts = [(c.text, c.context) for c in policy.clauses]
-    assert texts == [
-        ("Basic edits are made on your device.", "3.1 On-Device and Cloud Processing"),
-        ("AI filters run on our servers.", "3.1 On-Device and Cloud Processing"),
-        ("3.2 We keep uploads for 24 hours.", ""),
-        ("Then they are deleted.", ""),
-    ]
 
 
 def test_an_html_menu_or_cookie_banner_marked_by_its_role_gives_no_clauses() -> None:
