@@ -165,7 +165,8 @@ class _HTMLBlocks(HTMLParser):
             if tag == self._landmark[0]:
                 self._landmark = (tag, self._landmark[1] + 1)
             return
-        role = (dict(attrs).get("role") or "").strip().lower()
+        attributes = dict(attrs)
+        role = (attributes.get("role") or "").strip().lower()
         if self.landmarks and role in self._SKIP_ROLES and not self._skip:
             self._flush()
             self._landmark = (tag, 1)
@@ -185,7 +186,7 @@ class _HTMLBlocks(HTMLParser):
             self._chrome += 1
             return
         if tag == "a":
-            href = dict(attrs).get("href") or ""
+            href = attributes.get("href") or ""
             self._local_link = "#" in href and " " not in href
             return
         if tag in ("b", "strong"):
