@@ -129,6 +129,22 @@ def test_a_question_asking_for_a_contact_detail_cites_the_clause_holding_it(
         assert "+1 503" not in engine.search(question, limit=1)[0].clause.text
 
 
+def test_a_word_of_a_question_type_that_names_the_topic_still_has_to_be_matched(
+    tmp_path: Path,
+) -> None:
+    # "minimum age" asks for an age and says what about: the clause on setting up an account
+    # matches the rest of the question better but says nothing of age.
+    policy = tmp_path / "policy.md"
+    policy.write_text(
+        "# Privacy Policy of Kestrel Bikes\n\n## Your account\n\n"
+        "Providing your name and email address is necessary to set up an account.\n\n"
+        "You can delete your account at any time in the app.\n\n## Children\n\n"
+        "Kestrel is not meant for children under 16.\n"
+    )
+    answer = Engine.from_policy(policy).answer("Is there a minimum age for setting up an account?")
+    assert "under 16" in answer.citations[0].clause.text
+
+
 @pytest.mark.parametrize(
     ("question", "quoted"),
     [

@@ -226,6 +226,7 @@ class _Kind:
     asks: list[str]  # its phrases, padded with spaces
     bonus: Floats  # what each clause gains when a question asks it
     answered: npt.NDArray[np.bool_]  # whether each clause holds a value that is the answer
+    says: frozenset[str]  # the terms of its one-word phrases a clause says
 
 
 class ClauseIndex:
@@ -290,10 +291,15 @@ class ClauseIndex:
                     [f" {' '.join(analyzer.raw_words(a))} " for a in kind.asks],
                     t.asks * np.asarray(says_it, dtype=np.float64) + t.holds * held,
                     held & answering,
+                    frozenset(single),
                 )
             )
-        self._phrase_terms = {
-            phrase: analyzer.terms(phrase.split()) for kind in self._kinds for phrase in kind.asks
+        # A phrase's words that ask ("how long"), not those that also say what is asked about
+        # ("minimum age": a clause about setting up an account does not answer it).
+        self._asking = {
+            (k, phrase): [t for t in analyzer.terms(phrase.split()) if t not in kind.says]
+            for k, kind in enumerate(self._kinds)
+            for phrase in kind.asks
         }
 
     def read(self, query: Query) -> Reading:
@@ -306,7 +312,7 @@ class ClauseIndex:
         kinds = sorted({k for k, _ in matched})
         # The words of the question-type phrases it says ("how long") ask, they do not say
         # what about; nor do words every question about a policy uses ("website").
-        asked = {t for _, phrase in matched for t in self._phrase_terms[phrase]}
+        asked = {t for found in matched for t in self._asking[found]}
         ignored = self.analyzer.ignored
         own = [t for t in query.terms if t not in ignored and t not in asked] or [
             t for t in query.terms if t not in ignored
