@@ -521,6 +521,28 @@ def test_markdown_table_rows_are_clauses_under_their_header() -> None:
     ]
 
 
+def test_plain_text_table_rows_are_clauses_under_their_header() -> None:
+    # A header row over a dashed rule, columns aligned with spaces: not a title and a
+    # paragraph of run-together rows. A word overrunning its column stays whole.
+    text = (
+        "8. DATA RETENTION\n\nOur retention periods are as follows:\n\n"
+        "  Category of Data        Retention Period\n"
+        "  ----------------------  --------------------------\n"
+        "  Cloud uploads           Deleted within 24 hours\n"
+        "  Purchase transaction records 7 years, for tax purposes\n"
+        "  ----------------------  --------------------------\n\n"
+        "Backups are overwritten after 35 days.\n"
+    )
+    policy = parse_policy(text, "text")
+    context = "Our retention periods are as follows: Category of Data — Retention Period"
+    assert [(c.section, c.text, c.context) for c in policy.clauses] == [
+        ("Data retention", "Our retention periods are as follows:", ""),
+        ("Data retention", "Cloud uploads — Deleted within 24 hours", context),
+        ("Data retention", "Purchase transaction records — 7 years, for tax purposes", context),
+        ("Data retention", "Backups are overwritten after 35 days.", ""),
+    ]
+
+
 def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
     html = (
         "<html><head><title>Privacy | Kestrel</title></head><body>"

@@ -1,5 +1,6 @@
 """Plain-text policies to blocks: titles told from sentences by their shape, lists by their
-markers ("-", "1.", "(a)", "(i)"), an address by its short lines, a CONTENTS block left out."""
+markers ("-", "1.", "(a)", "(i)"), an address by its short lines, a table by the dashed rule
+under its header, a CONTENTS block left out."""
 
 from __future__ import annotations
 
@@ -25,6 +26,21 @@ _TEXT_ITEM = re.compile(
     re.I,
 )
 _ROMAN = re.compile(r"[ivxlc]+", re.I)
+# The rule under a simple table's header row: a run of dashes over each column.
+_RULE = re.compile(r"-{3,}(?:[ ]+-{3,})+")
+
+
+def _cells(line: str, starts: list[int]) -> list[str]:
+    """A table line cut into its columns, which start where the rule's runs of dashes do; a
+    word that overruns its column into the next stays whole in its own."""
+    cuts = [0]
+    for start in starts[1:]:
+        start = max(start, cuts[-1])
+        while 0 < start < len(line) and not line[start - 1].isspace():
+            start += 1
+        cuts.append(min(start, len(line)))
+    cells = [line[a:b] for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
+    return [" ".join(cell.split()) for cell in cells]
 
 
 def _title_line(line: str) -> bool:
@@ -112,18 +128,32 @@ def text_blocks(text: str) -> list[Block]:
         lists.close()
         last_letter = ""
 
-    raw_lines = text.splitlines()
+    raw_lines = [raw.expandtabs(4) for raw in text.splitlines()]
     blank = True
     contents: set[str] | None = None  # the titles listed so far under a "CONTENTS" heading
-    for i, raw in enumerate(raw_lines):
-        line = raw.expandtabs(4)
+    # The table being read: where its columns start, its header row's context and its group.
+    table: tuple[list[int], tuple[str, ...], int] | None = None
+    for i, line in enumerate(raw_lines):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
         if not stripped:
             flush_para()
             blank = True
+            table = None
             continue
         nxt = raw_lines[i + 1].strip() if i + 1 < len(raw_lines) else ""
+        if table is None and _RULE.fullmatch(nxt):
+            flush_para()
+            close_list()
+            starts = [m.start() for m in re.finditer("-+", raw_lines[i + 1])]
+            header = " — ".join(c for c in _cells(line, starts) if c)
+            table = (starts, (header,) if header else (), next(groups))
+            continue
+        if table is not None:
+            if not _RULE.fullmatch(stripped):  # the rule under the header, or closing it
+                cells = [c for c in _cells(line, table[0]) if c]
+                blocks.append(Block("row", " — ".join(cells), group=table[2], context=table[1]))
+            continue
         if contents is not None:
             # A "CONTENTS" block: title lines until one comes again as the real section title
             # (same words or same number), or a title with text under it.
