@@ -543,6 +543,25 @@ def test_plain_text_table_rows_are_clauses_under_their_header() -> None:
     ]
 
 
+def test_html_paragraphs_set_apart_by_line_breaks_are_clauses_of_their_own() -> None:
+    # Older pages put a whole section in one element; an address stays one clause.
+    html = (
+        "<h1>Privacy</h1><div>We collect your name<br>and email.<br><br>"
+        "We keep it for 2 years.<br>We delete it after.</div>"
+        "<p><b>Cookies</b><br>We use session cookies.</p>"
+        "<p>Write to us:<br>Kestrel Ltd<br>12 Harbor Street<br>Portland, OR 97201</p>"
+    )
+    policy = parse_policy(html, "html")
+    assert [(c.section, c.text) for c in policy.clauses] == [
+        ("Privacy", "We collect your name and email."),
+        ("Privacy", "We keep it for 2 years."),
+        ("Privacy", "We delete it after."),
+        ("Cookies", "We use session cookies."),
+        ("Cookies", "Write to us: Kestrel Ltd, 12 Harbor Street, Portland, OR 97201"),
+    ]
+    assert policy.contact.address == "12 Harbor Street, Portland, OR 97201"
+
+
 def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
     html = (
         "<html><head><title>Privacy | Kestrel</title></head><body>"

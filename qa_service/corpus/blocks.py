@@ -176,6 +176,12 @@ def _numbered_run_in(text: str) -> tuple[str, str] | None:
     return m.group(1), text[m.end() :]
 
 
+def address_like(lines: list[str]) -> bool:
+    """Short lines mostly without full stops: an address or a contact card."""
+    ended = sum(1 for line in lines if re.search(r"[.!?]$", line))
+    return len(lines) > 1 and all(len(line) <= 50 for line in lines) and ended * 2 < len(lines)
+
+
 def text_block(
     kind: Literal["paragraph", "item"],
     text: str,

@@ -14,6 +14,7 @@ from qa_service.corpus.blocks import (
     BOLD_CLOSE,
     BOLD_OPEN,
     Block,
+    address_like,
     heading_block,
     plain_text,
     text_block,
@@ -27,6 +28,19 @@ def _joined(lines: Iterable[str]) -> str:
         if out:
             out += " " if re.search(r"[.,;:!?]$", out) else ", "
         out += line
+    return out
+
+
+def _unbroken(lines: Iterable[str]) -> list[str]:
+    """Lines set apart by <br> as paragraphs: each its own, unless a sentence runs on into
+    the next line ("We collect your name<br>and email.")."""
+    out: list[str] = []
+    for line in lines:
+        text = plain_text(line)
+        if out and not re.search(r"[.!?:;]$", plain_text(out[-1])) and text[:1].islower():
+            out[-1] += f" {line}"
+        else:
+            out.append(line)
     return out
 
 
@@ -124,9 +138,11 @@ class _HTMLBlocks(HTMLParser):
             del self._item_texts[depth:]
             self._item_texts.extend([""] * (depth - len(self._item_texts)))
             self._item_texts.append(block.text)
-        elif len(lines) > 1:
-            plain = [plain_text(line) for line in lines]
-            self.blocks.append(Block("lines", ", ".join(plain), tuple(plain)))
+        elif len(lines) > 1 and address_like(plain := [plain_text(line) for line in lines]):
+            self.blocks.append(Block("lines", _joined(plain), tuple(plain)))
+        elif len(lines) > 1:  # paragraphs set apart by line breaks, not by elements
+            for text in _unbroken(lines):
+                self.blocks.append(text_block("paragraph", text))
         elif kind == "dd" and self._term:
             term, self._term = self._term, ""
             text = plain_text(lines[0])

@@ -9,6 +9,7 @@ import re
 from qa_service.corpus.blocks import (
     Block,
     Lists,
+    address_like,
     caps_title,
     heading_block,
     text_block,
@@ -73,12 +74,6 @@ def _marker_kind(m: re.Match[str], alpha_open: str) -> str:
     return ""
 
 
-def _address_like(lines: list[str]) -> bool:
-    """Short lines mostly without full stops: an address or a contact card."""
-    ended = sum(1 for line in lines if re.search(r"[.!?]$", line))
-    return len(lines) > 1 and all(len(line) <= 50 for line in lines) and ended * 2 < len(lines)
-
-
 def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     groups = iter(range(1, 1_000_000))
@@ -101,9 +96,9 @@ def text_blocks(text: str) -> list[Block]:
         if cut > 0 and not re.search(r"[.!?:]$", para[cut - 1]):
             cut = len(para)
         body, tail = para[:cut], para[cut:]
-        if not _address_like(tail):
+        if not address_like(tail):
             body, tail = para[:], []
-        if body and _address_like(body) and not tail:
+        if body and address_like(body) and not tail:
             body, tail = [], body
         if body:
             blocks.append(text_block("paragraph", " ".join(body)))
