@@ -393,6 +393,9 @@ def test_run_in_headings_are_context_not_clauses(
         ("text", "We collect the following:\n(a) your name;\n(b) your email address.\n"),
         ("text", "We collect the following:\n\na) your name;\n\nb) your email address.\n"),
         ("text", "We collect the following:\n• your name;\n• your email address.\n"),
+        ("text", "We collect the following:\n● your name;\n■ your email address.\n"),
+        ("text", "We collect the following:\no your name;\no your email address.\n"),
+        ("markdown", "We collect the following:\n\n● your name;\n● your email address.\n"),
         ("text", "We collect the following:\n- your name;\n- your email\n  address.\n"),
         ("text", "We collect the following:\n1. your name;\n2. your email address.\n"),
         (

@@ -29,6 +29,8 @@ class Block:
     raw: str = ""  # headings: the title before its case was quietened
 
 
+# Bullets of word processors and PDFs, which policies pasted into text or Markdown keep.
+BULLETS = "•·▪◦‣●○■□◆◇►▶➢➤✓✔❖"
 BOLD_OPEN, BOLD_CLOSE = "\x01", "\x02"  # where a block's opening bold words start and end
 
 

@@ -8,6 +8,7 @@ import re
 from qa_service.corpus.blocks import (
     BOLD_CLOSE,
     BOLD_OPEN,
+    BULLETS,
     Block,
     Lists,
     caps_title,
@@ -21,7 +22,7 @@ _MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_LEAD_BOLD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,3}[.)])\s+(\S.*)$")
+_MD_ITEM = re.compile(rf"^(\s*)([-*+{BULLETS}]|\d{{1,3}}[.)])\s+(\S.*)$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from qa_service.corpus.blocks import (
+    BULLETS,
     Block,
     Lists,
     address_like,
@@ -19,7 +20,8 @@ from qa_service.corpus.details import has_detail
 from qa_service.corpus.structure import CONTENTS, numbered_titles, title_key
 
 _TEXT_ITEM = re.compile(
-    r"^(?:(?P<bullet>[-•*·▪◦‣–])"
+    rf"^(?:(?P<bullet>[-*–{BULLETS}])"
+    r"|(?P<o>o)(?=\s)"  # a word processor's second-level bullet, in a list only
     r"|\((?P<paren>[a-z]{1,4}|\d{1,2})\)"
     r"|(?P<close>[a-z]{1,4}|\d{1,2})\)"
     r"|(?P<dot>[a-z]|[ivx]{2,5}|\d{1,2})\.)"
@@ -59,12 +61,12 @@ def _title_line(line: str) -> bool:
 
 def _marker_kind(m: re.Match[str], alpha_open: str) -> str:
     """The marker style and counter kind: "(a)" and "(i)" are different lists."""
-    for style in ("bullet", "paren", "close", "dot"):
+    for style in ("bullet", "o", "paren", "close", "dot"):
         token = m.group(style)
         if token is None:
             continue
-        if style == "bullet":
-            return "bullet"
+        if style in ("bullet", "o"):
+            return style
         if token.isdigit():
             return f"{style}-num"
         # "(i)" right after "(h)" is the ninth letter, otherwise a roman numeral.
@@ -168,6 +170,8 @@ def text_blocks(text: str) -> list[Block]:
         m = _TEXT_ITEM.match(stripped)
         dotted = m is not None and m.group("dot") is not None
         in_list = lists.open or lead_in or bool(para and para[-1].endswith(":"))
+        if m is not None and m.group("o") is not None and not in_list:
+            m = None  # "o" opens no list: a sentence may begin with it
         if m is not None and not (dotted and caps_title(stripped)) and (not dotted or in_list):
             flush_para()
             flush_item()
