@@ -565,6 +565,23 @@ def test_html_paragraphs_set_apart_by_line_breaks_are_clauses_of_their_own() -> 
     assert policy.contact.address == "12 Harbor Street, Portland, OR 97201"
 
 
+def test_html_titles_styled_rather_than_marked_up_are_sections() -> None:
+    # Site builders and word processors' exports set a title as a plain or styled paragraph.
+    html = (
+        "<h1>Privacy</h1><p>Information We Collect</p><p>We collect your name.</p>"
+        "<p><span style='font-size:14px; font-weight: 700'>Cookies</span></p>"
+        "<p>We use cookies</p><p><span style='font-weight:bold'>Health data.</span>"
+        "<span> We keep it safe.</span></p><p>Last Updated March 3, 2025</p>"
+    )
+    policy = parse_policy(html, "html")
+    assert [(c.section, c.text, c.context) for c in policy.clauses] == [
+        ("Information We Collect", "We collect your name.", ""),
+        ("Cookies", "We use cookies", ""),  # a sentence without its full stop is no title
+        ("Cookies", "We keep it safe.", "Health data"),
+        ("Cookies", "Last Updated March 3, 2025", ""),
+    ]
+
+
 def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
     html = (
         "<html><head><title>Privacy | Kestrel</title></head><body>"

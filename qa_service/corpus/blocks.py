@@ -171,11 +171,28 @@ def _numbered_run_in(text: str) -> tuple[str, str] | None:
     if m is None:
         return None
     words = m.group(1).split()[1:]
-    if not 0 < len(words) <= 10 or not all(
-        w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_GLUE for w in words
-    ):
+    if not 0 < len(words) <= 10 or not _title_cased(words):
         return None
     return m.group(1), text[m.end() :]
+
+
+def _title_cased(words: list[str]) -> bool:
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_GLUE for w in words)
+
+
+def title_shaped(text: str) -> bool:
+    """A few words in title case or capitals, with no sentence ending and no contact detail:
+    "Information We Collect" set as a paragraph of its own is a section title."""
+    rest = unnumbered(text)
+    words = rest.split()
+    return (
+        0 < len(words) <= 10
+        and len(rest) <= 70
+        and not re.search(r"[.,;:!?]$", rest)
+        and bool(re.search(r"[^\W\d_]{4,}", rest))
+        and (rest.isupper() or _title_cased(words))
+        and not has_detail(rest)
+    )
 
 
 def address_like(lines: list[str]) -> bool:

@@ -18,6 +18,7 @@ from qa_service.corpus.blocks import (
     heading_block,
     plain_text,
     text_block,
+    title_shaped,
 )
 
 
@@ -42,6 +43,9 @@ def _unbroken(lines: Iterable[str]) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -90,6 +94,7 @@ class _HTMLBlocks(HTMLParser):
         self._buf: list[str] = []
         self._lines: list[str] = []
         self._bold = 0  # >0 while inside bold words that opened the block
+        self._spans: list[bool] = []  # whether each open <span> is styled bold
         self._groups = 0
         self._lists: list[_HTMLList] = []
         self._item_texts: list[str] = []
@@ -150,6 +155,8 @@ class _HTMLBlocks(HTMLParser):
                 self.blocks.append(Block("paragraph", f"{term}: {text}"))
             else:
                 self.blocks.append(Block("paragraph", text, label=term))
+        elif kind == "paragraph" and title_shaped(plain_text(lines[0])):
+            self.blocks.append(heading_block(lines[0]))  # a title styled, not marked up, as one
         else:
             self.blocks.append(text_block("paragraph", lines[0]))
 
@@ -205,7 +212,11 @@ class _HTMLBlocks(HTMLParser):
             href = attributes.get("href") or ""
             self._local_link = "#" in href and " " not in href
             return
-        if tag in ("b", "strong"):
+        if tag == "span":  # a word processor's export sets bold words in a styled span
+            self._spans.append(_BOLD_STYLE.search(attributes.get("style") or "") is not None)
+            if not self._spans[-1]:
+                return
+        if tag in ("b", "strong", "span"):
             opening = not "".join(self._buf).strip() and not self._lines
             if opening and self._cell is None and self._caption is None:
                 self._buf.append(BOLD_OPEN)
@@ -295,7 +306,9 @@ class _HTMLBlocks(HTMLParser):
         if tag == "a":
             self._local_link = False
             return
-        if tag in ("b", "strong"):
+        if tag == "span" and not (self._spans and self._spans.pop()):
+            return
+        if tag in ("b", "strong", "span"):
             if self._bold:
                 self._buf.append(BOLD_CLOSE)
                 self._bold = 0
