@@ -381,6 +381,39 @@ def test_run_in_headings_are_context_not_clauses(
     assert [(c.text, c.context) for c in policy.clauses] == expected
 
 
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        (
+            "text",
+            "Privacy FAQ\n\nQ: Do you sell my data?\nA: No, never.\n\n"
+            "Q: How long?\n\nA: 2 years.\n",
+        ),
+        (
+            "text",
+            "Privacy FAQ\n\nQuestion: Do you sell my data? Answer: No, never.\n\n"
+            "Q: How long? A: 2 years.\n",
+        ),
+        (
+            "markdown",
+            "# Privacy FAQ\n\n**Q: Do you sell my data?**\n\nA: No, never.\n\n"
+            "## Q: How long?\n\nA: 2 years.\n",
+        ),
+        (
+            "html",
+            "<h1>Privacy FAQ</h1><p>Q: Do you sell my data?</p><p>A: No, never.</p>"
+            "<h3>Q. How long?</h3><p>A. 2 years.</p>",
+        ),
+    ],
+)
+def test_a_faqs_questions_are_titles_of_their_answers(fmt: Format, text: str) -> None:
+    policy = parse_policy(text, fmt)
+    assert [(c.section, c.text) for c in policy.clauses] == [
+        ("Do you sell my data?", "No, never."),
+        ("How long?", "2 years."),
+    ]
+
+
 # --- lead-ins and their lists --------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
-"""A policy's structure beyond its blocks: tables of contents, which are dropped, and the
-lead-in sentence ("We may share it with:") that its lists and tables are read under."""
+"""A policy's structure beyond its blocks: tables of contents, which are dropped, the
+questions of a FAQ, which are titles, and the lead-in sentence ("We may share it with:") that
+its lists and tables are read under."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from dataclasses import replace
 from itertools import pairwise
 
-from qa_service.corpus.blocks import Block, unnumbered
+from qa_service.corpus.blocks import Block, heading_block, unnumbered
 from qa_service.corpus.sentences import split_sentences
 
 CONTENTS = re.compile(
@@ -77,6 +78,32 @@ def without_contents(blocks: list[Block]) -> list[Block]:
         elif b.kind == "item" and under_contents:
             drop.update(groups[b.group])
     return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+_QUESTION = re.compile(r"^(?:Q|Question)\s*[:.)]\s*(?P<asked>[^?]{3,200}\?)(?:\s+|$)")
+_ANSWER = re.compile(r"^(?:A|Answer)\s*[:.)]\s+(?=\S)")
+
+
+def faq(blocks: list[Block]) -> list[Block]:
+    """A FAQ's "Q: ...?" is the title its answer is read under, and "A:" is no part of it;
+    a question and its answer in one paragraph are split."""
+    out: list[Block] = []
+    for b in blocks:
+        if (
+            b.kind == "heading"
+            and (m := _QUESTION.match(b.raw)) is not None
+            and not b.raw[m.end() :]
+        ):
+            b = heading_block(m.group("asked"))
+        elif b.kind == "paragraph" and (m := _QUESTION.match(b.text)) is not None:
+            out.append(heading_block(m.group("asked")))
+            b = replace(b, text=b.text[m.end() :], label="")
+            if not b.text:
+                continue
+        if b.kind in ("paragraph", "item"):
+            b = replace(b, text=_ANSWER.sub("", b.text), label=_QUESTION.sub(r"\g<asked>", b.label))
+        out.append(b)
+    return out
 
 
 def with_lead_ins(blocks: list[Block]) -> list[Block]:
