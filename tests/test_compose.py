@@ -25,6 +25,21 @@ def test_a_clause_leaning_on_the_one_before_is_quoted_with_it(engine: Engine) ->
     assert answer.answer.startswith("We collect name, email address")
 
 
+def test_a_list_item_is_quoted_with_its_lead_in() -> None:
+    # Alone, "the time at which you connect" would read as if it were logged.
+    policy = parse_policy(
+        "# Privacy policy\n\n## No logs\n\nIn particular, we do not log:\n\n"
+        "- the time at which you connect to a VPN server;\n- your IP address.\n"
+    )
+    answer = Engine(policy, load_intents(intent_files(DEFAULT_INTENTS, Path("own.md")))).answer(
+        "do you log the time i connect to the vpn?"
+    )
+    assert answer.citations[0].clause.text == "the time at which you connect to a VPN server;"
+    assert answer.answer == (
+        "In particular, we do not log: the time at which you connect to a VPN server;"
+    )
+
+
 def test_suggestions_never_repeat_the_question_just_answered(engine: Engine) -> None:
     answer = engine.answer("Do you sell my email address?")
     assert answer.suggestions

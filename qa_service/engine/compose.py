@@ -18,6 +18,7 @@ from qa_service.engine.tuning import Tuning
 
 # Sentences that lean on the one before them ("This is all kept strictly confidential.")
 # are shown with it, so the quoted answer makes sense on its own; "This policy..." does not.
+# So are list items with the lead-in they complete.
 _ANAPHOR = re.compile(
     r"^(this|these|that|those|it|they|such|however)\b"
     r"(?!\s+(?:privacy\s+)?(?:policy|statement|notice)\b)",
@@ -135,7 +136,9 @@ class Composer:
             clause = citation.clause
             previous = self.policy.previous(clause)
             quote = clause.text
-            if previous is not None and _ANAPHOR.match(clause.text):
+            if ":" in clause.context:  # a list item under its lead-in: "We do not log: your IP"
+                quote = f"{clause.context} {clause.text}"
+            elif previous is not None and _ANAPHOR.match(clause.text):
                 quote = f"{previous.text} {clause.text}"
             if not any(quote in q or clause.text in q for q in quoted):
                 quoted.append(quote)
