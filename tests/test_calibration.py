@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from qa_service.calibration import fit
 from qa_service.config import Settings
 from qa_service.engine import Engine
+from qa_service.engine.decision import Evidence
 from qa_service.evaluation import load_cases
 
 from .conftest import DATA
@@ -21,7 +24,7 @@ def test_fit_on_dev_questions_of_two_policies() -> None:
     assert result.auroc is not None and result.auroc >= 0.7
     assert 0.5 <= result.accuracy <= 1.0
     assert 0.2 <= result.tuning.answer_at <= 0.8
-    assert len(result.tuning.calibration) == 10  # a bias and one weight per signal
+    assert len(result.tuning.calibration) == 1 + len(fields(Evidence))  # a bias, then the signals
 
 
 def test_one_policy_is_scored_by_its_own_fit_having_no_other_to_hold_it_out() -> None:

@@ -11,8 +11,8 @@ from qa_service.engine.decision import Evidence, decide, probability
 from qa_service.engine.routing import Route
 from qa_service.intents import Intent
 
-STRONG = Evidence(1.0, 0.5, 1.0, 0.0, 1.0, 1.0, 1.5, 0.0, 0.0)
-WEAK = Evidence(0.1, 0.0, 0.1, 0.5, 0.0, 1.0, 1.5, 0.0, 0.0)
+STRONG = Evidence(1.0, 0.5, 1.0, 0.0, 1.0, 1.0, 1.5, 0.0, 0.0, 1.0)
+WEAK = Evidence(0.1, 0.0, 0.1, 0.5, 0.0, 1.0, 1.5, 0.0, 0.0, -1.0)
 
 
 def test_probability_grows_with_the_evidence() -> None:

@@ -145,6 +145,20 @@ def test_a_word_of_a_question_type_that_names_the_topic_still_has_to_be_matched(
     assert "under 16" in answer.citations[0].clause.text
 
 
+def test_a_clause_giving_the_type_of_answer_asked_is_likelier_the_answer(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.md"
+    answers = {}
+    for kept in ("We keep order records.", "We keep order records for six years."):
+        policy.write_text(f"# Privacy\n\n## Orders\n\n{kept}\n\nWe use cookies.\n")
+        seen = Engine.from_policy(policy).assess("how long do you keep order records?")
+        assert seen.cited == 0
+        answers[kept] = seen.evidence
+    assert answers["We keep order records."].typed == -1.0  # "how long" and no length of time
+    assert answers["We keep order records for six years."].typed == 1.0
+    no_type = Engine.from_policy(policy).assess("do you keep order records?").evidence
+    assert no_type.typed == 0.0
+
+
 @pytest.mark.parametrize(
     ("question", "quoted"),
     [

@@ -213,6 +213,7 @@ class Engine:
             terms=math.log1p(len(query.terms)),
             intent=self._router.intent_strength(route_scores),
             topic=float(route is not None and route.intent.kind == "topic" and bool(route.clauses)),
+            typed=self._clauses.typed(reading, cited) if cited is not None else 0.0,
         )
 
     def _domain_share(self, query: Query) -> float:

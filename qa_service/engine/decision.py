@@ -26,6 +26,7 @@ class Evidence:
     terms: float  # how many terms the question has, log-scaled
     intent: float  # the best curated answer's score over its bar (1: at the bar)
     topic: float  # 1 when the question names a topic the policy covers
+    typed: float  # 1: the clause gives the type of answer asked ("how long"); -1: not
 
     def vector(self) -> tuple[float, ...]:
         return tuple(getattr(self, name) for name in _SIGNALS)

@@ -370,6 +370,13 @@ class ClauseIndex:
                 rarest = share
         return Match(gained / total, reading.unknown, rarest)
 
+    def typed(self, reading: Reading, clause: int) -> float:
+        """1 when the question asks for a type of answer ("how long") the clause gives, -1
+        when it gives none of those asked, 0 when no type is asked."""
+        if not reading.kinds:
+            return 0.0
+        return 1.0 if any(self._kinds[k].bonus[clause] > 0 for k in reading.kinds) else -1.0
+
     def scores(self, query: Query, reading: Reading) -> Floats:
         t = self.tuning
         terms, weights = reading.terms, reading.weights
