@@ -548,6 +548,26 @@ def test_html_table_rows_are_clauses_under_their_header() -> None:
     ]
 
 
+def test_an_html_table_laying_out_the_page_is_read_as_text() -> None:
+    # Older sites put the whole page in a table: its cells hold headings, paragraphs and
+    # data tables of their own, and are not one row clause.
+    html = (
+        "<table><tr><td><h1>Privacy</h1><h2>Cookies</h2><p>We use cookies. They keep you "
+        "signed in.</p><table><tr><th>Data</th><th>Kept for</th></tr><tr><td>Orders</td>"
+        "<td>6 years</td></tr></table><p>Write to us.</p></td></tr></table>"
+    )
+    policy = parse_policy(html, "html")
+    assert [(c.section, c.text, c.context) for c in policy.clauses] == [
+        ("Cookies", "We use cookies.", ""),
+        ("Cookies", "They keep you signed in.", ""),
+        ("Cookies", "Orders — 6 years", "Data — Kept for"),
+        ("Cookies", "Write to us.", ""),
+    ]
+    long = "We use cookies to keep you signed in and to remember your choices. " * 8
+    policy = parse_policy(f"<h1>Privacy</h1><table><tr><td>{long}</td></tr></table>", "html")
+    assert len(policy.clauses) == 8  # a cell of running text is sentences, not one value
+
+
 def test_markdown_table_rows_are_clauses_under_their_header() -> None:
     text = "| Data | Kept for |\n|---|:--|\n| Orders | 6 years |\n| Logs | 90 days |\n"
     policy = parse_policy(text, "markdown")

@@ -68,6 +68,43 @@ class _HTMLTable:
     in_head: bool = False
 
 
+class _LayoutTables(HTMLParser):
+    """Which tables (numbered in the order they open) lay out a page rather than hold data: a
+    cell holding a heading, a list or another table, or a long text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.layout: set[int] = set()
+        self._open: list[int] = []  # the tables open, innermost last
+        self._count = 0
+        self._words = 0  # words of the cell being read
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("table", "td", "th"):
+            self._words = 0
+        if tag == "table":
+            if self._open:
+                self.layout.add(self._open[-1])
+            self._open.append(self._count)
+            self._count += 1
+        elif self._open and (tag in _HTMLBlocks._HEAD or tag in ("ul", "ol")):
+            self.layout.add(self._open[-1])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._words += len(data.split())
+            if self._words > _CELL_WORDS:
+                self.layout.add(self._open[-1])
+
+
+_CELL_WORDS = 80  # a cell longer than this is running text, not a value
+_TABLE_PARTS = frozenset({"table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"})
+
+
 class _HTMLBlocks(HTMLParser):
     _SKIP = frozenset({"script", "style", "nav", "noscript", "template", "svg", "button"})
     _CHROME = frozenset({"header", "footer"})  # page furniture, unless inside the content
@@ -81,9 +118,12 @@ class _HTMLBlocks(HTMLParser):
     # role="dialog"; they are left out like <nav>.
     _SKIP_ROLES = frozenset({"navigation", "search", "menu", "menubar", "dialog", "alertdialog"})
 
-    def __init__(self, landmarks: bool = True) -> None:
+    def __init__(self, landmarks: bool = True, layout: frozenset[int] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
         self.landmarks = landmarks
+        self._layout = layout  # the tables that lay out the page: read as if they were divs
+        self._tables: list[bool] = []  # whether each open table lays out the page
+        self._table_count = 0
         self._landmark: tuple[str, int] | None = None  # the skipped element's tag, and depth
         self.blocks: list[Block] = []
         self.title = ""
@@ -184,6 +224,9 @@ class _HTMLBlocks(HTMLParser):
         self.blocks.append(Block("row", " — ".join(cells), group=table.group, context=context))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":  # counted wherever it is, as the first pass counted them
+            self._tables.append(self._table_count in self._layout)
+            self._table_count += 1
         if self._landmark is not None:
             if tag == self._landmark[0]:
                 self._landmark = (tag, self._landmark[1] + 1)
@@ -221,6 +264,9 @@ class _HTMLBlocks(HTMLParser):
             if opening and self._cell is None and self._caption is None:
                 self._buf.append(BOLD_OPEN)
                 self._bold += 1
+            return
+        if self._tables and self._tables[-1] and tag in _TABLE_PARTS:
+            self._flush()  # a table laying out the page: its cells are blocks like any other
             return
         if self._cell is not None or self._caption is not None:
             if tag in ("td", "th", "tr", "table", "caption"):
@@ -282,6 +328,9 @@ class _HTMLBlocks(HTMLParser):
             self._cell = None
 
     def handle_endtag(self, tag: str) -> None:
+        layout = bool(self._tables) and self._tables[-1]
+        if tag == "table" and self._tables:
+            self._tables.pop()
         if self._landmark is not None:
             if tag == self._landmark[0]:
                 depth = self._landmark[1] - 1
@@ -312,6 +361,9 @@ class _HTMLBlocks(HTMLParser):
             if self._bold:
                 self._buf.append(BOLD_CLOSE)
                 self._bold = 0
+            return
+        if layout and tag in _TABLE_PARTS:
+            self._flush()
             return
         if tag in ("td", "th", "caption"):
             self._end_cell()
@@ -374,7 +426,10 @@ class _HTMLBlocks(HTMLParser):
 
 
 def html_blocks(text: str, landmarks: bool = True) -> tuple[list[Block], str]:
-    parser = _HTMLBlocks(landmarks)
+    tables = _LayoutTables()
+    tables.feed(text)
+    tables.close()
+    parser = _HTMLBlocks(landmarks, frozenset(tables.layout))
     parser.feed(text)
     parser.close()
     while parser._lists:
