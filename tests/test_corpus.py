@@ -212,6 +212,27 @@ def test_empty_policy_is_rejected(tmp_path: Path) -> None:
         load_policy(tmp_path / "missing.md")
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        "\ufeffWe don\u2019t sell your data \u2014 ever.\n".encode(),  # UTF-8, with a BOM
+        "We don\u2019t sell your data \u2014 ever.\n".encode("utf-16"),  # with its BOM
+        "We don\u2019t sell your data \u2014 ever.\n".encode("cp1252"),  # Word on Windows
+    ],
+)
+def test_a_policy_file_is_read_in_the_encodings_companies_save(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "policy.txt"
+    path.write_bytes(data)
+    assert [c.text for c in load_policy(path).clauses] == ["We don\u2019t sell your data — ever."]
+
+
+def test_a_binary_policy_file_is_refused(tmp_path: Path) -> None:
+    for name, data in (("policy.pdf", b"%PDF-1.7\n..."), ("policy.docx", b"PK\x03\x04\x00\x00")):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(PolicyError, match="binary file"):
+            load_policy(tmp_path / name)
+
+
 # --- tables of contents and section titles ---------------------------------------------------
 
 

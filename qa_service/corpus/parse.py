@@ -3,6 +3,7 @@ metadata read, and sections and clauses numbered with ids stable as long as thei
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -118,10 +119,26 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     )
 
 
+def decode(data: bytes) -> str:
+    """A policy file's text: UTF-8 (with or without a byte-order mark), UTF-16 with one, or
+    else Windows-1252, as a word processor on Windows saves plain text. A PDF or a Word file
+    is refused: its text is not what the bytes say."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if data.startswith(b"%PDF") or b"\x00" in data:
+        raise ValueError(
+            "a PDF, Word or other binary file; save the policy as HTML, Markdown or text"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
 def load_policy(path: Path) -> Policy:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = decode(path.read_bytes())
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise PolicyError(f"{path}: cannot read policy: {exc}") from exc
     if not text.strip():
         raise PolicyError(f"{path}: policy file is empty")
