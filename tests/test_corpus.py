@@ -656,6 +656,22 @@ def test_html_titles_styled_rather_than_marked_up_are_sections() -> None:
     ]
 
 
+def test_a_contact_said_only_by_a_link_is_read_from_it() -> None:
+    html = (
+        "<h1>Privacy</h1><p>Questions? <a href='mailto:privacy@kestrel.example?subject=Hi'>"
+        "Email our privacy team</a> or <a href='tel:+15035550199'>call us</a>. Our DPO is "
+        "<a href='mailto:dpo@kestrel.example'>dpo@kestrel.example</a>.</p>"
+    )
+    policy = parse_policy(html, "html")
+    assert [c.text for c in policy.clauses] == [
+        "Questions?",
+        "Email our privacy team (privacy@kestrel.example) or call us (+15035550199).",
+        "Our DPO is dpo@kestrel.example.",
+    ]
+    assert policy.contact.email == "privacy@kestrel.example"
+    assert policy.contact.phone == "+15035550199"
+
+
 def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
     html = (
         "<html><head><title>Privacy | Kestrel</title></head><body>"

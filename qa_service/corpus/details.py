@@ -15,6 +15,7 @@ PHONE = re.compile(
     r"(?<![\w/-])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
     r"[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)(?![\s.-]\d)"
     r"|(?<![\w+])\+\d{1,3}(?:[\s.-]?\(\d{1,4}\))?(?:[\s.-]\d{1,5}){2,5}(?!\w)(?![\s.-]\d)"
+    r"|(?<![\w+])\+\d{10,15}(?!\w)"  # written as a tel: link says it: "+15035550199"
 )
 DATE_CUE = re.compile(
     r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"

@@ -101,6 +101,13 @@ class _LayoutTables(HTMLParser):
                 self.layout.add(self._open[-1])
 
 
+_SAID = ("mailto", "tel")  # links whose target is a contact detail
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
 _CELL_WORDS = 80  # a cell longer than this is running text, not a value
 _TABLE_PARTS = frozenset({"table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"})
 
@@ -139,6 +146,7 @@ class _HTMLBlocks(HTMLParser):
         self._lists: list[_HTMLList] = []
         self._item_texts: list[str] = []
         self._local_link = False
+        self._link: tuple[str, list[str]] | None = None  # a mailto: or tel: link's target, text
         self._table: _HTMLTable | None = None
         self._row: list[tuple[str, bool]] | None = None
         self._cell: list[str] | None = None
@@ -254,6 +262,9 @@ class _HTMLBlocks(HTMLParser):
         if tag == "a":
             href = attributes.get("href") or ""
             self._local_link = "#" in href and " " not in href
+            # "<a href="mailto:...">Email us</a>": the address is said only by the link.
+            scheme, _, target = href.strip().partition(":")
+            self._link = (target.split("?")[0].strip(), []) if scheme.lower() in _SAID else None
             return
         if tag == "span":  # a word processor's export sets bold words in a styled span
             self._spans.append(_BOLD_STYLE.search(attributes.get("style") or "") is not None)
@@ -354,6 +365,14 @@ class _HTMLBlocks(HTMLParser):
             return
         if tag == "a":
             self._local_link = False
+            if self._link is not None:
+                (target, text), self._link = self._link, None
+                said = " ".join(text).lower()
+                shown = (
+                    target.lower() in said if "@" in target else _digits(target) in _digits(said)
+                )
+                if target and not shown:
+                    self.handle_data(f" ({target})")
             return
         if tag == "span" and not (self._spans and self._spans.pop()):
             return
@@ -410,6 +429,8 @@ class _HTMLBlocks(HTMLParser):
             return
         if self._landmark is not None or self._skip:
             return
+        if self._link is not None:
+            self._link[1].append(data)
         if self._caption is not None:
             self._caption.append(data)
             return
