@@ -310,6 +310,12 @@ def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
             ["Scope of this notice", "How we share your information", "Your California rights"],
         ),
         (
+            "text",
+            "ARTICLE II - DATA WE COLLECT\n\nWe collect your name.\n\n"
+            "Article IV: Sharing\n\nWe never sell data.\n",
+            ["Data we collect", "Sharing"],
+        ),
+        (
             "markdown",
             "## 4. How We Share Your Information\n\nWe share it with couriers.\n\n"
             "### 4.1 Couriers:\n\nCouriers get your address.\n\n"

@@ -40,8 +40,8 @@ def plain_text(text: str) -> str:
 
 
 _NUMBERING = re.compile(
-    r"^(?:(?:section|article|part|chapter)\s+)?"
-    r"(?:\d{1,2}(?:\.\d{1,2})*[.:)]?|[IVXLC]{1,6}[.:)]|[ivx]{1,6}[.)]|[A-Za-z][.)])"
+    r"^(?:(?:section|article|part|chapter)\s+(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6})\b[.:)]?"
+    r"|\d{1,2}(?:\.\d{1,2})*[.:)]?|[IVXLC]{1,6}[.:)]|[ivx]{1,6}[.)]|[A-Za-z][.)])"
     r"\s*[-–—:]?\s+(?=\S)",
     re.I,
 )
