@@ -678,6 +678,29 @@ def test_a_contact_said_only_by_a_link_is_read_from_it() -> None:
     assert policy.contact.phone == "+15035550199"
 
 
+def test_html_inside_markdown_is_read_as_html() -> None:
+    # Policies exported from a site builder mix Markdown with HTML blocks and inline tags.
+    text = (
+        "# Privacy Policy\n\nWe collect your <strong>name</strong>.<br>We keep it.\n\n"
+        "<p>We share it with:</p>\n<ul><li>couriers;</li><li>banks.</li></ul>\n\n"
+        "<table><tr><th>Data</th><th>Kept for</th></tr><tr><td>Orders</td><td>6 years</td>"
+        "</tr></table>\n\n"
+        "Questions? <a href='mailto:privacy@x.example'>Email us</a> or <dpo@x.example>.\n"
+    )
+    policy = parse_policy(text, "markdown")
+    assert [(c.text, c.context) for c in policy.clauses] == [
+        ("We collect your name.", ""),
+        ("We keep it.", ""),
+        ("We share it with:", ""),
+        ("couriers;", "We share it with:"),
+        ("banks.", "We share it with:"),
+        ("Orders — 6 years", "Data — Kept for"),
+        ("Questions?", ""),
+        ("Email us (privacy@x.example) or dpo@x.example.", ""),
+    ]
+    assert policy.contact.emails == ("privacy@x.example", "dpo@x.example")
+
+
 def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
     html = (
         "<html><head><title>Privacy | Kestrel</title></head><body>"

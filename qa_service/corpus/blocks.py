@@ -195,6 +195,16 @@ def title_shaped(text: str) -> bool:
     )
 
 
+def link_text(target: str, text: str) -> str:
+    """A mailto: or tel: link's text, with its address or number when the text does not say
+    it ("Email our privacy team (privacy@...)"): for a visitor, the detail is what counts."""
+    if "@" in target:
+        said = target.lower() in text.lower()
+    else:
+        said = [ch for ch in target if ch.isdigit()] == [ch for ch in text if ch.isdigit()]
+    return text if said or not target else f"{text} ({target})"
+
+
 def address_like(lines: list[str]) -> bool:
     """Short lines mostly without full stops: an address or a contact card."""
     ended = sum(1 for line in lines if re.search(r"[.!?]$", line))

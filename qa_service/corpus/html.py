@@ -16,6 +16,7 @@ from qa_service.corpus.blocks import (
     Block,
     address_like,
     heading_block,
+    link_text,
     plain_text,
     text_block,
     title_shaped,
@@ -102,10 +103,6 @@ class _LayoutTables(HTMLParser):
 
 
 _SAID = ("mailto", "tel")  # links whose target is a contact detail
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
 
 
 _CELL_WORDS = 80  # a cell longer than this is running text, not a value
@@ -367,12 +364,9 @@ class _HTMLBlocks(HTMLParser):
             self._local_link = False
             if self._link is not None:
                 (target, text), self._link = self._link, None
-                said = " ".join(text).lower()
-                shown = (
-                    target.lower() in said if "@" in target else _digits(target) in _digits(said)
-                )
-                if target and not shown:
-                    self.handle_data(f" ({target})")
+                said = "".join(text)
+                if (shown := link_text(target, said)) != said:
+                    self.handle_data(shown[len(said) :])
             return
         if tag == "span" and not (self._spans and self._spans.pop()):
             return

@@ -4,6 +4,7 @@ address); a list of links into the page (a table of contents) and an editor's no
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from qa_service.corpus.blocks import (
     BOLD_CLOSE,
@@ -13,12 +14,29 @@ from qa_service.corpus.blocks import (
     Lists,
     caps_title,
     heading_block,
+    link_text,
     text_block,
 )
+from qa_service.corpus.html import html_blocks
 from qa_service.corpus.structure import numbered_titles
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
+_MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+|[^\s<>@]+@[^\s<>@]+)>")
+# Markdown may hold HTML: a block of it starts with a block tag and runs to a blank line
+# (CommonMark's kind 6 of HTML block); inline tags are dropped, their text kept.
+_HTML_BLOCK = re.compile(
+    r"^ {0,3}<(?:!--|/?(?:address|article|aside|blockquote|center|details|div|dl|figure|"
+    r"footer|form|h[1-6]|header|hr|main|nav|ol|p|section|table|ul)(?=[\s/>]|$))",
+    re.I,
+)
+_HTML_CONTACT = re.compile(
+    r"<a\s[^>]*?href=[\"']?(mailto|tel):([^\"'>?\s]+)[^>]*>(.*?)</a>", re.I | re.S
+)
+_HTML_INLINE = re.compile(
+    r"</?(?:a|abbr|b|br|cite|code|del|em|font|i|img|ins|kbd|mark|q|s|small|span|strong|sub|"
+    r"sup|u)(?:\s[^<>]*)?/?>",
+    re.I,
+)
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_LEAD_BOLD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -27,6 +45,9 @@ _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$
 
 
 def _md_inline(text: str) -> str:
+    if "<" in text:  # HTML inside Markdown: a line break, a link, bold words
+        text = _HTML_CONTACT.sub(lambda m: link_text(m.group(2), m.group(3)), text)
+        text = _HTML_INLINE.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
@@ -113,7 +134,27 @@ def markdown_blocks(text: str) -> list[Block]:
         if table or header:
             flush_table()
 
+    def flush_html() -> None:
+        """An HTML block, read as HTML; its lists and tables get groups of their own."""
+        found, _ = html_blocks("\n".join(html))
+        html.clear()
+        renumbered: dict[int, int] = {}
+        for b in found:
+            if b.group:
+                b = replace(b, group=renumbered.setdefault(b.group, next(groups)))
+            blocks.append(b)
+
+    html: list[str] = []  # the lines of an HTML block: from a block tag to a blank line
     for raw in text.splitlines():
+        if html:
+            if raw.strip():
+                html.append(raw)
+                continue
+            flush_html()
+        elif _HTML_BLOCK.match(raw) and not item:
+            flush_all()
+            html.append(raw)
+            continue
         line = raw.expandtabs(4)
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
@@ -189,4 +230,6 @@ def markdown_blocks(text: str) -> list[Block]:
         hard_break = raw.endswith("  ") or raw.endswith("\\")
         para.append((stripped.rstrip("\\"), hard_break))
     flush_all()
+    if html:
+        flush_html()
     return blocks
