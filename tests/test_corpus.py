@@ -316,6 +316,12 @@ def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
             ["Data we collect", "Sharing"],
         ),
         (
+            "text",
+            "What information do we collect?\n\nWe collect your name.\n\n"
+            "How long do we keep it?\nWe keep it for two years.\n",
+            ["What information do we collect?", "How long do we keep it?"],
+        ),
+        (
             "markdown",
             "## 4. How We Share Your Information\n\nWe share it with couriers.\n\n"
             "### 4.1 Couriers:\n\nCouriers get your address.\n\n"

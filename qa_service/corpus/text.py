@@ -59,6 +59,18 @@ def _title_line(line: str) -> bool:
     )
 
 
+def _question_title(line: str) -> bool:
+    """A short question standing alone, as FAQ-style policies title their sections ("What
+    information do we collect?")."""
+    rest = unnumbered(line)
+    return (
+        rest.endswith("?")
+        and len(rest.split()) <= 12
+        and rest[0].isupper()
+        and not re.search(r"[.!?;:]\s", rest)  # one sentence
+    )
+
+
 def _marker_kind(m: re.Match[str], alpha_open: str) -> str:
     """The marker style and counter kind: "(a)" and "(i)" are different lists."""
     for style in ("bullet", "o", "paren", "close", "dot"):
@@ -185,7 +197,7 @@ def text_blocks(text: str) -> list[Block]:
             continue
         # A title stands alone: the next line does not carry on its sentence.
         alone = not nxt or not (nxt[0].islower() or (nxt.isupper() and len(nxt) > 50))
-        starts_title = blank and alone and _title_line(stripped)
+        starts_title = blank and alone and (_title_line(stripped) or _question_title(stripped))
         if (caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
             flush_para()
             close_list()
