@@ -676,8 +676,7 @@ def test_a_contact_said_only_by_a_link_is_read_from_it() -> None:
     )
     policy = parse_policy(html, "html")
     assert [c.text for c in policy.clauses] == [
-        "Questions?",
-        "Email our privacy team (privacy@kestrel.example) or call us (+15035550199).",
+        "Questions? Email our privacy team (privacy@kestrel.example) or call us (+15035550199).",
         "Our DPO is dpo@kestrel.example.",
     ]
     assert policy.contact.email == "privacy@kestrel.example"
@@ -701,8 +700,7 @@ def test_html_inside_markdown_is_read_as_html() -> None:
         ("couriers;", "We share it with:"),
         ("banks.", "We share it with:"),
         ("Orders — 6 years", "Data — Kept for"),
-        ("Questions?", ""),
-        ("Email us (privacy@x.example) or dpo@x.example.", ""),
+        ("Questions? Email us (privacy@x.example) or dpo@x.example.", ""),
     ]
     assert policy.contact.emails == ("privacy@x.example", "dpo@x.example")
 
@@ -724,8 +722,19 @@ def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
 # --- neighbours ------------------------------------------------------------------------------
 
 
+def test_a_sentence_of_a_word_or_two_is_read_with_the_next() -> None:
+    policy = parse_policy("# FAQ\n\nDo you sell data? No. We never sell data. Questions?\n")
+    assert [c.text for c in policy.clauses] == [
+        "Do you sell data?",
+        "No. We never sell data.",
+        "Questions?",  # nothing after it to be read with
+    ]
+
+
 def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
-    policy = parse_policy("# Data\n\nOne. Two. Three.\n\nFour.\n", "markdown")
+    policy = parse_policy(
+        "# Data\n\nWe collect one. We keep two. We share three.\n\nWe sell none.\n", "markdown"
+    )
     one, two, three, four = policy.clauses
     assert (policy.previous(one), policy.next(one)) == (None, two)
     assert (policy.previous(two), policy.next(two)) == (one, three)

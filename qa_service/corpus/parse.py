@@ -38,6 +38,15 @@ def clause_id(text: str, taken: set[str]) -> str:
     return cid
 
 
+def _joined_short(sentences: list[str]) -> list[str]:
+    """A sentence of a word or two ("No.", "Questions?") is read with the one after it: alone
+    it answers nothing."""
+    for n in range(len(sentences) - 2, -1, -1):
+        if len(sentences[n].split()) <= 2:
+            sentences[n : n + 2] = [f"{sentences[n]} {sentences[n + 1]}"]
+    return sentences
+
+
 def detect_format(path: Path, text: str) -> Format:
     suffix = path.suffix.lower()
     if suffix in {".html", ".htm"} or re.match(r"\s*(<!doctype html|<html)", text, re.I):
@@ -66,7 +75,11 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
         blocks = [Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
     blocks = with_lead_ins(faq(without_contents(blocks)))
     sentences = [
-        split_sentences(b.text) if b.kind in ("paragraph", "item", "row") else [b.text]
+        _joined_short(split_sentences(b.text))
+        if b.kind == "paragraph"
+        else split_sentences(b.text)
+        if b.kind in ("item", "row")
+        else [b.text]
         for b in blocks
     ]
     owner, effective, contact = read_metadata(blocks, sentences, raw_title)
