@@ -683,6 +683,19 @@ def test_a_contact_said_only_by_a_link_is_read_from_it() -> None:
     assert policy.contact.phone == "+15035550199"
 
 
+@pytest.mark.parametrize(
+    "front",
+    [
+        '---\ntitle: "Privacy Policy"\ndate: 2023-12-01\naliases:\n  - /privacy\n---\n',
+        '+++\ntitle = "Privacy Policy"\ndraft = false\n[extra]\nclass = "page"\n+++\n',
+    ],
+)
+def test_a_site_generators_front_matter_gives_only_the_title(front: str) -> None:
+    policy = parse_policy(f"{front}\nWe collect nothing.\n\n---\n\nWe sell nothing.\n")
+    assert policy.title == "Privacy Policy"
+    assert [c.text for c in policy.clauses] == ["We collect nothing.", "We sell nothing."]
+
+
 def test_html_inside_markdown_is_read_as_html() -> None:
     # Policies exported from a site builder mix Markdown with HTML blocks and inline tags.
     text = (

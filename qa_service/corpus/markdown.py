@@ -69,8 +69,26 @@ def _is_local_link_list(raw_items: list[str]) -> bool:
     return len(raw_items) >= 2 and all(local.match(item) for item in raw_items)
 
 
+# A site generator's front matter (YAML between "---" lines, TOML between "+++"): settings,
+# of which only the title is text.
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(.*?\n)\1[ \t]*(?:\n|\Z)", re.S)
+_FRONT_TITLE = re.compile(r"^title\s*[:=]\s*[\"']?(.+?)[\"']?\s*$", re.M)
+
+
+def _settings(text: str) -> bool:
+    """Whether the lines are settings ("title: ...", "draft = false", a list under a key)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    key = re.compile(r"^[\w-]+\s*[:=]|^\s|^\[")
+    return bool(lines) and all(key.match(line) for line in lines)
+
+
 def markdown_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
+    front = _FRONT_MATTER.match(text)
+    if front is not None and _settings(front.group(2)):
+        text = text[front.end() :]
+        if (named := _FRONT_TITLE.search(front.group(2))) is not None:
+            blocks.append(heading_block(named.group(1)))
     groups = iter(range(1, 1_000_000))
     lists = Lists(lambda: next(groups))
     seen_heading = False
