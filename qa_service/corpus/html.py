@@ -1,6 +1,8 @@
-"""HTML policies to blocks: the page's own headings, lists, tables and definition lists;
-scripts, navigation (a <nav>, or any element whose role is a menu or a dialog such as a cookie
-banner) and in-page link lists left out; a header or footer read for contacts only."""
+"""HTML policies to blocks: the page's own headings, lists, tables and definition lists, and
+the titles and paragraphs it only styles as such (a bold span, lines set apart by <br>, a table
+laying out the page); scripts, navigation (a <nav>, or any element whose role is a menu or a
+dialog such as a cookie banner) and in-page link lists left out; a header or footer read for
+contacts only."""
 
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ def _unbroken(lines: Iterable[str]) -> list[str]:
 
 
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
+_SAID = ("mailto", "tel")  # links whose target is a contact detail
 
 
 @dataclass(slots=True)
@@ -100,9 +103,6 @@ class _LayoutTables(HTMLParser):
             self._words += len(data.split())
             if self._words > _CELL_WORDS:
                 self.layout.add(self._open[-1])
-
-
-_SAID = ("mailto", "tel")  # links whose target is a contact detail
 
 
 _CELL_WORDS = 80  # a cell longer than this is running text, not a value
