@@ -798,9 +798,28 @@ def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
             "# Kestrel Privacy Policy\n\nWe use Other Firm Ltd. for hosting.\n",
             "Kestrel",
         ),
+        (
+            "markdown",
+            "# Our Privacy Policy\n\nThis policy explains how Widgetco Ltd uses your data.\n",
+            "Widgetco Ltd",
+        ),
+        (
+            "html",
+            "<title>Kestrel - Cheap garden tools shipped fast</title><h1>Privacy</h1>"
+            "<p>We never sell your data.</p>",
+            "Kestrel",
+        ),
+        ("markdown", "# Website privacy notice\n\nWe never sell your data.\n", None),
+        (
+            "text",
+            'PRIVACY POLICY\n\n1.1 Kestrel Payroll Inc. ("Kestrel", "we") runs payroll.\n',
+            "Kestrel Payroll Inc.",
+        ),
     ],
 )
-def test_owner_is_the_company_that_owns_the_policy(fmt: Format, text: str, owner: str) -> None:
+def test_owner_is_the_company_that_owns_the_policy(
+    fmt: Format, text: str, owner: str | None
+) -> None:
     assert parse_policy(text, fmt).owner == owner
 
 

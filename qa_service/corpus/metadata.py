@@ -40,6 +40,12 @@ _AFFILIATES = re.compile(
     r"(?:subsidiaries|affiliates|companies|brands|family)(?:\s+and\s+\w+)?\s*$",
     re.I,
 )
+_TITLE_PARTS = re.compile(r"\s+[-–—|:•»]\s+|\s*\|\s*")
+# What any policy's title says besides the company's name.
+_TITLE_WORDS = word_set(
+    "privacy policy policies statement notice our your the this cookie cookies data protection "
+    "information website site online and &"
+)
 _NOT_NAMES = word_set(
     "company service services website site app apps we us our this the privacy policy "
     "notice statement"
@@ -85,7 +91,10 @@ def _name_before(text: str) -> str | None:
         name.insert(0, token)
         if len(name) >= 8:
             break
-    while name and name[0].lower() in NAME_GLUE | {"at", "by", "welcome", "from"}:
+    while name and (
+        name[0].lower() in NAME_GLUE | {"at", "by", "welcome", "from"}
+        or re.fullmatch(r"\d{1,2}(?:\.\d{1,2})*\.?", name[0])  # a paragraph's number
+    ):
         name.pop(0)
     while name and name[-1].strip(",").lower() in NAME_GLUE:
         name.pop()
@@ -139,9 +148,14 @@ def _owner(blocks: list[Block], raw_title: str) -> str | None:
     if (m3 := _OWNED_BY.search(body)) is not None:
         return m3.group(1).strip().rstrip(",")
     companies = _ranked([(c.strip(), False) for c in COMPANY.findall(body)])
-    named = re.sub(r"(?i)\b(privacy\s+(policy|statement|notice))\b", " ", raw_title)
-    named = " ".join(named.split()).strip(" -–—:|,")
-    if named:
+    # The title names the company, less what every policy's title says ("Our Privacy
+    # Policy"); a page title may add a slogan after a dash or a bar ("Netflix - TV & movies
+    # instantly streamed online"): the first part naming something is the name.
+    for part in _TITLE_PARTS.split(raw_title):
+        named = " ".join(w for w in part.split() if w.lower().strip(":,") not in _TITLE_WORDS)
+        named = named.strip(" -–—:|,")
+        if not named:
+            continue
         # "BLUE FINCH APPS LLC PRIVACY POLICY" is "Blue Finch Apps LLC" as the text writes it;
         # "BrightPath Learning Student Data" is "BrightPath Learning, Inc.".
         for company in companies:
@@ -151,9 +165,8 @@ def _owner(blocks: list[Block], raw_title: str) -> str | None:
         words = [w for w in named.split() if w.lower() not in NAME_GLUE]
         if words and all(w[0].isupper() or w[0].isdigit() for w in words) and not named.isupper():
             return named
-    if companies:
-        return companies[0]
-    return named or None
+        break
+    return companies[0] if companies else None
 
 
 def read_metadata(
