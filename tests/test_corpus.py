@@ -668,6 +668,13 @@ def test_html_titles_styled_rather_than_marked_up_are_sections() -> None:
     ]
 
 
+def test_an_html_policy_is_titled_by_its_heading_rather_than_the_pages_slogan() -> None:
+    html = "<title>Kestrel - Cheap garden tools</title><h1>Privacy Policy</h1><p>We sell none.</p>"
+    assert parse_policy(html, "html").title == "Privacy Policy"
+    html = "<title>Kestrel privacy</title><h1>Welcome</h1><p>We sell none.</p>"
+    assert parse_policy(html, "html").title == "Kestrel privacy"  # a heading naming no policy
+
+
 def test_a_contact_said_only_by_a_link_is_read_from_it() -> None:
     html = (
         "<h1>Privacy</h1><p>Questions? <a href='mailto:privacy@kestrel.example?subject=Hi'>"

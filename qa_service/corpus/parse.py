@@ -19,6 +19,8 @@ from qa_service.corpus.structure import faq, with_lead_ins, without_contents
 from qa_service.corpus.text import text_blocks
 from qa_service.errors import PolicyError
 
+_POLICY_TITLE = re.compile(r"\b(?:privacy|policy|notice|statement)\b", re.I)
+
 
 def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
@@ -68,7 +70,9 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
         blocks = text_blocks(text)
 
     headings = [b for b in blocks if b.kind == "heading"]
-    title = html_title or (headings[0].text if headings else "Privacy statement")
+    title = headings[0].text if headings else "Privacy statement"
+    if html_title and not (headings and _POLICY_TITLE.search(title)):
+        title = html_title  # the page's <title>, unless its first heading names the policy
     raw_title = html_title or (headings[0].raw if headings else "")
     if len(headings) == len([b for b in blocks if b.kind != "meta"]):
         # only short lines, read as titles: they are the text
