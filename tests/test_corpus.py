@@ -1040,6 +1040,23 @@ def test_international_numbers_are_phones_and_registry_numbers_and_dates_are_not
     assert policy.contact.address == "Baarerstrasse 82, 6300 Zug, Switzerland"
 
 
+def test_html_menus_and_furniture_named_by_id_or_class_give_no_clauses() -> None:
+    # Pages older than <nav> and <footer> name their menus and footers in ids and classes.
+    page = (
+        "<div id='mainNav'><ul><li><a href='/'>Home</a></li><li>Shop</li></ul></div>"
+        "<ul class='menu' style='display:none'><li>books</li></ul>"
+        "<div class='search-box'>Search:</div><span aria-hidden='true'>»</span>"
+        "<h1>Privacy Policy</h1><p>We never sell your data.</p><div class='menu-item-note'>"
+        "<div>nested</div></div><div id='site-footer'>© Kestrel Ltd | Call 1-503-555-0100</div>"
+    )
+    policy = parse_policy(page, "html")
+    assert [c.text for c in policy.clauses] == ["We never sell your data."]
+    assert policy.contact.phone == "1-503-555-0100"  # a footer is still read for contacts
+    # A page whose whole text sits in an element so named loses nothing for it.
+    wrapped = "<div class='page-header'><h1>Privacy</h1><p>We never sell your data.</p></div>"
+    assert [c.text for c in parse_policy(wrapped, "html").clauses] == ["We never sell your data."]
+
+
 def test_an_html_menu_or_cookie_banner_marked_by_its_role_gives_no_clauses() -> None:
     page = (
         '<body><div role="navigation"><div><a href="/">Home</a></div><div>Deals</div></div>'

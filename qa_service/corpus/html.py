@@ -23,6 +23,7 @@ from qa_service.corpus.blocks import (
     text_block,
     title_shaped,
 )
+from qa_service.corpus.sentences import word_set
 
 
 def _joined(lines: Iterable[str]) -> str:
@@ -46,6 +47,23 @@ def _unbroken(lines: Iterable[str]) -> list[str]:
         else:
             out.append(line)
     return out
+
+
+# Elements a page names as menus or furniture by id or class (<div id="nav">, <ul
+# class="main-menu">, <div class="site-footer">): the first are left out, the others read for
+# contacts only, as <nav> and <footer> are.
+_SKIP_NAMES = word_set(
+    "nav navbar navigation menu menubar mainmenu submenu sidebar breadcrumb breadcrumbs "
+    "skiplink skiplinks toolbar topbar search searchbox searchform"
+)
+_CHROME_NAMES = word_set("header footer masthead copyright")
+
+
+def _names(attributes: dict[str, str | None]) -> frozenset[str]:
+    """The words of an element's id and classes: "mainNav site-footer" is main, nav, site,
+    footer."""
+    said = f"{attributes.get('id') or ''} {attributes.get('class') or ''}"
+    return frozenset(w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", said))
 
 
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
@@ -129,6 +147,8 @@ class _HTMLBlocks(HTMLParser):
         self._tables: list[bool] = []  # whether each open table lays out the page
         self._table_count = 0
         self._landmark: tuple[str, int] | None = None  # the skipped element's tag, and depth
+        self._chrome_el: tuple[str, int] | None = None  # <div id="footer">: its tag, and depth
+        self.left_out = self.kept = 0  # letters left out as menus or furniture, and others
         self.blocks: list[Block] = []
         self.title = ""
         self._skip = 0
@@ -238,10 +258,21 @@ class _HTMLBlocks(HTMLParser):
             return
         attributes = dict(attrs)
         role = (attributes.get("role") or "").strip().lower()
-        if self.landmarks and role in self._SKIP_ROLES and not self._skip:
+        names = _names(attributes)
+        if (
+            self.landmarks
+            and not self._skip
+            and (
+                role in self._SKIP_ROLES
+                or not names.isdisjoint(_SKIP_NAMES)
+                or attributes.get("aria-hidden") == "true"
+            )
+        ):
             self._flush()
             self._landmark = (tag, 1)
             return
+        if self._chrome_el is not None and tag == self._chrome_el[0]:
+            self._chrome_el = (tag, self._chrome_el[1] + 1)
         if tag in self._SKIP:
             self._skip += 1
             return
@@ -255,6 +286,11 @@ class _HTMLBlocks(HTMLParser):
         if tag in self._CHROME:
             self._flush()
             self._chrome += 1
+            return
+        if self.landmarks and self._chrome_el is None and not names.isdisjoint(_CHROME_NAMES):
+            self._flush()  # <div id="footer">: page furniture as much as a <footer>
+            self._chrome += 1
+            self._chrome_el = (tag, 1)
             return
         if tag == "a":
             href = attributes.get("href") or ""
@@ -356,6 +392,13 @@ class _HTMLBlocks(HTMLParser):
             self._flush()
             self._chrome = max(0, self._chrome - 1)
             return
+        if self._chrome_el is not None and tag == self._chrome_el[0]:
+            depth = self._chrome_el[1] - 1
+            self._chrome_el = (tag, depth) if depth else None
+            if not depth:
+                self._flush()
+                self._chrome = max(0, self._chrome - 1)
+                return
         if tag in self._CONTENT:
             self._flush()
             self._content = max(0, self._content - 1)
@@ -421,7 +464,13 @@ class _HTMLBlocks(HTMLParser):
         if self._in_title:
             self.title += data
             return
-        if self._landmark is not None or self._skip:
+        if self._skip:
+            return
+        if self._landmark is not None or self._chrome_el is not None:
+            self.left_out += len(data.strip())
+        else:
+            self.kept += len(data.strip())
+        if self._landmark is not None:
             return
         if self._link is not None:
             self._link[1].append(data)
@@ -451,6 +500,8 @@ def html_blocks(text: str, landmarks: bool = True) -> tuple[list[Block], str]:
         parser.handle_endtag("ul")
     parser._emit_row()
     parser._flush()
-    if parser._landmark is not None:  # never closed: it took the rest of the page with it
+    # Never closed, it took the rest of the page with it; or what its ids, classes or roles
+    # called menus and furniture was nearly all of the page: nothing is left out for them.
+    if landmarks and (parser._landmark is not None or parser.left_out > 4 * parser.kept):
         return html_blocks(text, landmarks=False)
     return parser.blocks, " ".join(parser.title.split())
