@@ -632,21 +632,39 @@ def test_plain_text_table_rows_are_clauses_under_their_header() -> None:
     ]
 
 
-def test_html_paragraphs_set_apart_by_line_breaks_are_clauses_of_their_own() -> None:
-    # Older pages put a whole section in one element; an address stays one clause.
-    html = (
-        "<h1>Privacy</h1><div>We collect your name<br>and email.<br><br>"
-        "We keep it for 2 years.<br>We delete it after.</div>"
-        "<p><b>Cookies</b><br>We use session cookies.</p>"
-        "<p>Write to us:<br>Kestrel Ltd<br>12 Harbor Street<br>Portland, OR 97201</p>"
-    )
-    policy = parse_policy(html, "html")
-    assert [(c.section, c.text) for c in policy.clauses] == [
-        ("Privacy", "We collect your name and email."),
-        ("Privacy", "We keep it for 2 years."),
-        ("Privacy", "We delete it after."),
-        ("Cookies", "We use session cookies."),
-        ("Cookies", "Write to us: Kestrel Ltd, 12 Harbor Street, Portland, OR 97201"),
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        (
+            "html",
+            "<h1>Privacy</h1><div>We collect your name<br>and email.<br><br>We keep it.<br>"
+            "<b>Cookies</b><br>We use one cookie. It expires.<br>Sharing<br>We share with:<br>"
+            "- couriers<br>- banks</div>"
+            "<p>Write to us:<br>Kestrel Ltd<br>12 Harbor Street<br>Portland, OR 97201</p>",
+        ),
+        (
+            "markdown",
+            "# Privacy\n\nWe collect your name  \nand email.  \nWe keep it.\n\n"
+            "**Cookies**  \nWe use one cookie. It expires.\n\nSharing  \nWe share with:  \n"
+            "\\- couriers  \n\\- banks\n\n"
+            "Write to us:  \nKestrel Ltd  \n12 Harbor Street  \nPortland, OR 97201\n",
+        ),
+    ],
+)
+def test_lines_broken_by_hand_are_paragraphs_titles_and_items(fmt: Format, text: str) -> None:
+    # Older pages set a whole section in one element with <br>, and Markdown converted from
+    # them ends lines with two spaces: each line is a clause, a title or an item as it looks;
+    # an address stays one clause.
+    policy = parse_policy(text, fmt)
+    assert [(c.section, c.text, c.context) for c in policy.clauses] == [
+        ("Privacy", "We collect your name and email.", ""),
+        ("Privacy", "We keep it.", ""),
+        ("Cookies", "We use one cookie.", ""),
+        ("Cookies", "It expires.", ""),
+        ("Sharing", "We share with:", ""),
+        ("Sharing", "couriers", "We share with:"),
+        ("Sharing", "banks", "We share with:"),
+        ("Sharing", "Write to us: Kestrel Ltd, 12 Harbor Street, Portland, OR 97201", ""),
     ]
     assert policy.contact.address == "12 Harbor Street, Portland, OR 97201"
 

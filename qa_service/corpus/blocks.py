@@ -4,7 +4,7 @@ table rows), and the heading and list machinery the readers share."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -209,6 +209,45 @@ def address_like(lines: list[str]) -> bool:
     """Short lines mostly without full stops: an address or a contact card."""
     ended = sum(1 for line in lines if re.search(r"[.!?]$", line))
     return len(lines) > 1 and all(len(line) <= 50 for line in lines) and ended * 2 < len(lines)
+
+
+def joined(lines: Iterable[str]) -> str:
+    """Lines of one clause as one text: a comma where a line ends without punctuation."""
+    out = ""
+    for line in lines:
+        if out:
+            out += " " if re.search(r"[.,;:!?]$", out) else ", "
+        out += line
+    return out
+
+
+_LINE_ITEM = re.compile(rf"^\s*[-*–{BULLETS}]\s+(?=\S)")
+
+
+def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
+    """Lines broken by hand (<br>, a Markdown hard break): an address stays one clause; else
+    each line is a paragraph (joined to the next when a sentence runs on into it), a title
+    when shaped like one, or a list item when it opens with a dash or a bullet."""
+    plain = [plain_text(line) for line in lines]
+    if address_like(plain) and not any(_LINE_ITEM.match(line) for line in plain):
+        return [Block("lines", joined(plain), tuple(plain))]
+    out: list[Block] = []
+    group = 0
+    for line in lines:
+        text = plain_text(line)
+        runs_on = out and out[-1].kind == "paragraph" and text[:1].islower()
+        if runs_on and not re.search(r"[.!?:;]$", out[-1].text):
+            out[-1] = text_block("paragraph", f"{out[-1].text} {text}")
+        elif (m := _LINE_ITEM.match(text)) is not None:
+            group = group or new_group()
+            out.append(Block("item", text[m.end() :], group=group))
+            continue
+        elif title_shaped(text):
+            out.append(heading_block(text))
+        else:
+            out.append(text_block("paragraph", line))
+        group = 0
+    return out
 
 
 def text_block(

@@ -7,7 +7,6 @@ contacts only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Literal
@@ -16,38 +15,15 @@ from qa_service.corpus.blocks import (
     BOLD_CLOSE,
     BOLD_OPEN,
     Block,
-    address_like,
+    broken_lines,
     heading_block,
+    joined,
     link_text,
     plain_text,
     text_block,
     title_shaped,
 )
 from qa_service.corpus.sentences import word_set
-
-
-def _joined(lines: Iterable[str]) -> str:
-    """Lines of one item as one text: a comma where a line ends without punctuation."""
-    out = ""
-    for line in lines:
-        if out:
-            out += " " if re.search(r"[.,;:!?]$", out) else ", "
-        out += line
-    return out
-
-
-def _unbroken(lines: Iterable[str]) -> list[str]:
-    """Lines set apart by <br> as paragraphs: each its own, unless a sentence runs on into
-    the next line ("We collect your name<br>and email.")."""
-    out: list[str] = []
-    for line in lines:
-        text = plain_text(line)
-        if out and not re.search(r"[.!?:;]$", plain_text(out[-1])) and text[:1].islower():
-            out[-1] += f" {line}"
-        else:
-            out.append(line)
-    return out
-
 
 # Elements a page names as menus or furniture by id or class (<div id="nav">, <ul
 # class="main-menu">, <div class="site-footer">): the first are left out, the others read for
@@ -200,7 +176,7 @@ class _HTMLBlocks(HTMLParser):
             depth = len(self._lists) - 1
             block = text_block(
                 "item",
-                _joined(lines),
+                joined(lines),
                 group=self._lists[0].group,
                 context=tuple(self._item_texts[:depth]),
             )
@@ -208,11 +184,8 @@ class _HTMLBlocks(HTMLParser):
             del self._item_texts[depth:]
             self._item_texts.extend([""] * (depth - len(self._item_texts)))
             self._item_texts.append(block.text)
-        elif len(lines) > 1 and address_like(plain := [plain_text(line) for line in lines]):
-            self.blocks.append(Block("lines", _joined(plain), tuple(plain)))
-        elif len(lines) > 1:  # paragraphs set apart by line breaks, not by elements
-            for text in _unbroken(lines):
-                self.blocks.append(text_block("paragraph", text))
+        elif len(lines) > 1:  # set apart by line breaks, not by elements
+            self.blocks += broken_lines(lines, self._new_group)
         elif kind == "dd" and self._term:
             term, self._term = self._term, ""
             text = plain_text(lines[0])

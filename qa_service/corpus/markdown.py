@@ -12,6 +12,7 @@ from qa_service.corpus.blocks import (
     BULLETS,
     Block,
     Lists,
+    broken_lines,
     caps_title,
     heading_block,
     link_text,
@@ -107,10 +108,10 @@ def markdown_blocks(text: str) -> list[Block]:
             return
         hard = sum(1 for _, brk in para if brk)
         lines: list[str] = []
-        if len(para) > 1 and hard >= len(para) - 1:  # lines broken by hand: an address
-            lines = [x for x in (_md_inline(line).strip() for line, _ in para) if x]
+        if len(para) > 1 and hard >= len(para) - 1:  # lines broken by hand
+            lines = [x for x in (_md_marked(line.strip()) for line, _ in para) if x]
         if len(lines) > 1:
-            blocks.append(Block("lines", ", ".join(lines), tuple(lines)))
+            blocks.extend(broken_lines(lines, lambda: next(groups)))
         else:
             block = text_block("paragraph", _md_marked(" ".join(p for p, _ in para)))
             if block.text:
