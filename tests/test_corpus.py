@@ -335,6 +335,12 @@ def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
             ["Scope of this notice", "Cookies"],
         ),
         (
+            "markdown",
+            "Information We Collect\n\nWe collect your name.\n\n"
+            "**Cookies**   [top](#top)\n\nWe use one cookie.\n",
+            ["Information We Collect", "Cookies"],
+        ),
+        (
             "html",
             "<h2>4. HOW WE SHARE YOUR INFORMATION</h2><p>We share it with couriers.</p>"
             "<p><strong>Cookies</strong></p><p>We use one cookie.</p>"

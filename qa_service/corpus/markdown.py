@@ -17,10 +17,12 @@ from qa_service.corpus.blocks import (
     heading_block,
     link_text,
     text_block,
+    title_shaped,
 )
 from qa_service.corpus.html import html_blocks
 from qa_service.corpus.structure import numbered_titles
 
+_TOP_LINK = re.compile(r"\s*\[(?:back to |return to |to )?top\](?:\([^)]*\))?", re.I)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+|[^\s<>@]+@[^\s<>@]+)>")
 # Markdown may hold HTML: a block of it starts with a block tag and runs to a blank line
@@ -49,6 +51,7 @@ def _md_inline(text: str) -> str:
     if "<" in text:  # HTML inside Markdown: a line break, a link, bold words
         text = _HTML_CONTACT.sub(lambda m: link_text(m.group(2), m.group(3)), text)
         text = _HTML_INLINE.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
+    text = _TOP_LINK.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
@@ -113,7 +116,10 @@ def markdown_blocks(text: str) -> list[Block]:
         if len(lines) > 1:
             blocks.extend(broken_lines(lines, lambda: next(groups)))
         else:
-            block = text_block("paragraph", _md_marked(" ".join(p for p, _ in para)))
+            text = _md_marked(" ".join(p for p, _ in para))
+            block = text_block("paragraph", text)
+            if len(para) == 1 and title_shaped(block.text) and not block.label:
+                block = heading_block(text)  # a title without its "#": "Cookies"
             if block.text:
                 blocks.append(block)
         para.clear()
