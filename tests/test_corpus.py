@@ -389,6 +389,16 @@ def test_section_titles_are_headings_not_clauses(
             [("Account Data is information about you.", "")],
         ),
         (
+            "markdown",
+            "**We do not sell your data.** That is the short version.\n\n"
+            "**Can we see your messages?** No. They are encrypted.",
+            [  # a sentence set in bold says something; a question names a topic
+                ("We do not sell your data.", ""),
+                ("That is the short version.", "We do not sell your data"),
+                ("No. They are encrypted.", "Can we see your messages?"),
+            ],
+        ),
+        (
             "html",
             "<p><strong>Health information.</strong> We collect your sleep data.</p>"
             "<dl><dt>Location</dt><dd>We use your city to show local news.</dd>"

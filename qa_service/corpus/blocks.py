@@ -141,9 +141,24 @@ def _run_in(label: str, rest: str) -> tuple[str, str, bool] | None:
     if not rest:
         return None
     short = label.rstrip(".: ")
-    if rest[0].islower():
+    if rest[0].islower() or (_is_sentence(short) and not label.endswith("?")):
+        # "**We do not sell your data.** That is the short version.": a sentence set in bold
+        # is text too.
         return short, f"{label} {rest}", True
     return short, rest, False
+
+
+_SENTENCE_WORDS = word_set(
+    "we you our us is are was were do does did will may can cannot not never must shall would "
+    "should it they this these has have"
+)
+
+
+def _is_sentence(label: str) -> bool:
+    """Whether bold words opening a paragraph say something rather than name it: "We do not
+    sell your data" says, "Health information" names (and so does a FAQ's question)."""
+    words = label.lower().split()
+    return len(words) >= 4 and not _SENTENCE_WORDS.isdisjoint(words)
 
 
 def _bold_heading(label: str) -> bool:
@@ -151,6 +166,7 @@ def _bold_heading(label: str) -> bool:
     words = label.split()
     return (
         0 < len(words) <= 12
+        and not re.search(r"[.!?]\s", label)  # one sentence at most
         and not re.search(r"[.,;:!]$", label)
         and bool(re.search(r"[^\W\d_]", label))
         and not has_detail(label)
