@@ -1053,6 +1053,26 @@ def test_contact_details_in_other_countries_forms(contact: str, phone: str, addr
     assert policy.contact.address == address
 
 
+@pytest.mark.parametrize(
+    ("text", "written", "iso"),
+    [
+        ("**Last Updated, March 3, 2015**. See what changed.", "March 3, 2015", "2015-03-03"),
+        (
+            "We keep little.\n\nThis policy was last modified on October 15,2013",
+            "October 15,2013",
+            "2013-10-15",
+        ),
+        ("We keep little.\n\n_Last updated: January 2007_", "January 2007", None),
+        ("Updated since 2019; effective date: 1 May 2021.", "1 May 2021", "2021-05-01"),
+    ],
+)
+def test_the_effective_date_is_found_as_policies_write_it(
+    text: str, written: str, iso: str | None
+) -> None:
+    policy = parse_policy(f"# Kestrel privacy\n\n{text}\n")
+    assert (policy.effective_date, policy.effective_date_iso) == (written, iso)
+
+
 def test_the_owner_s_name_ends_with_its_company_form() -> None:
     policy = parse_policy(
         "# Privacy Policy\n\nThis policy explains how Hearthlink GmbH, Lindenstrasse 48, 04109 "

@@ -19,7 +19,7 @@ PHONE = re.compile(
 )
 DATE_CUE = re.compile(
     r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
-    r"(?:\s+(?:on|as\s+of))?\s*[:\-]?\s*(.+)",
+    r"(?:\s+(?:on|as\s+of))?\s*[:,\-–—]?\s*(.+)",
     re.I,
 )
 _MONTHS = {
@@ -47,13 +47,14 @@ _DATE_FORMS = (
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b"), ("m", "d", "y")),
     (
-        re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b"),
+        re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(\d{4})\b"),
         ("M", "d", "y"),
     ),
     (
         re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"),
         ("d", "M", "y"),
     ),
+    (re.compile(r"\b([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"), ("M", "y")),  # "January 2007"
 )
 # US "OR 97401", UK "BS1 4DJ", Australian "VIC 3000", continental "04109 Leipzig".
 POSTCODE = re.compile(
@@ -76,22 +77,25 @@ INLINE_ADDRESS = re.compile(
 def parse_date(text: str) -> tuple[str, str | None] | None:
     """The first date in text, as written and as ISO 8601 (None if it is not a real date)."""
     for pattern, order in _DATE_FORMS:
-        m = pattern.search(text)
-        if m is None:
-            continue
-        parts = dict(zip(order, m.groups(), strict=True))
-        month = _MONTHS.get(parts["M"].lower()) if "M" in parts else int(parts["m"])
-        if month is None:
-            continue
-        year = int(parts["y"])
-        if year < 100:
-            year += 2000 if year < 70 else 1900
-        try:
-            iso = date(year, month, int(parts["d"])).isoformat()
-        except ValueError:
-            iso = None
-        return m.group(0), iso
+        for m in pattern.finditer(text):
+            if (found := _date(m, order)) is not None:
+                return found
     return None
+
+
+def _date(m: re.Match[str], order: tuple[str, ...]) -> tuple[str, str | None] | None:
+    parts = dict(zip(order, m.groups(), strict=True))
+    month = _MONTHS.get(parts["M"].lower()) if "M" in parts else int(parts["m"])
+    if month is None:
+        return None  # "since 2019"
+    year = int(parts["y"])
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:  # a month without its day is a date as written, not a calendar date
+        iso = date(year, month, int(parts["d"])).isoformat() if "d" in parts else None
+    except ValueError:
+        iso = None
+    return m.group(0), iso
 
 
 SUFFIX = (

@@ -173,7 +173,7 @@ def read_metadata(
     blocks: list[Block], sentences: list[list[str]], raw_title: str
 ) -> tuple[str | None, tuple[str, str | None] | None, Contact]:
     """The owner, the effective date (as written, and as ISO 8601) and the contacts."""
-    texts = [b.text for b in blocks]
+    texts = [f"{b.label}. {b.text}" if b.label else b.text for b in blocks]  # "**Updated**..."
     emails: list[tuple[str, bool]] = []
     phones: list[tuple[str, bool]] = []
     for block, said in zip(blocks, sentences, strict=True):
