@@ -1073,6 +1073,14 @@ def test_the_effective_date_is_found_as_policies_write_it(
     assert (policy.effective_date, policy.effective_date_iso) == (written, iso)
 
 
+def test_an_inline_address_ends_before_whom_to_address() -> None:
+    policy = parse_policy(
+        "# Kestrel privacy\n\nOur address is 12 Elm Street, Springfield, IL 62701, "
+        "Attention: Legal Department.\n"
+    )
+    assert policy.contact.address == "12 Elm Street, Springfield, IL 62701"
+
+
 def test_the_owner_s_name_ends_with_its_company_form() -> None:
     policy = parse_policy(
         "# Privacy Policy\n\nThis policy explains how Hearthlink GmbH, Lindenstrasse 48, 04109 "

@@ -67,7 +67,8 @@ INLINE_ADDRESS = re.compile(
     r"[A-Z][\w'.-]*(?:[ ]+[A-Z0-9][\w'.-]*)*(?:,[ ]*[^,;:]{2,40}?){0,3}"
     r"(?:,[ ]*|[ ]+)"
     + POSTCODE.pattern.removeprefix(r"\b").removesuffix(r"\b")
-    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?"
+    # then a country, not "Attention: Legal Department"
+    + r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2}(?![\w:]))?"
     # "... Lindenstrasse 48, 04109 Leipzig, Germany": the number after the street
     r"|[A-Z][\w'.-]+(?:[ ][A-Z][\w'.-]+){0,2}[ ]\d{1,5}[a-z]?,[ ]*\d{4,5}[ ][A-Z][\w-]+"
     r"(?:,[ ]*[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+){0,2})?)"
