@@ -852,6 +852,12 @@ def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
         ),
         ("markdown", "# Website privacy notice\n\nWe never sell your data.\n", None),
         (
+            "markdown",
+            "# Help | Kestrel.com\n\nKestrel.com is for fans. Kestrel.com sells nothing.\n",
+            "Kestrel.com",
+        ),
+        ("markdown", "# Kestrel's privacy policy\n\nWe never sell your data.\n", "Kestrel"),
+        (
             "text",
             'PRIVACY POLICY\n\n1.1 Kestrel Payroll Inc. ("Kestrel", "we") runs payroll.\n',
             "Kestrel Payroll Inc.",

@@ -151,11 +151,14 @@ def _owner(blocks: list[Block], raw_title: str) -> str | None:
     # The title names the company, less what every policy's title says ("Our Privacy
     # Policy"); a page title may add a slogan after a dash or a bar ("Netflix - TV & movies
     # instantly streamed online"): the first part naming something is the name.
-    for part in _TITLE_PARTS.split(raw_title):
-        named = " ".join(w for w in part.split() if w.lower().strip(":,") not in _TITLE_WORDS)
-        named = named.strip(" -–—:|,")
-        if not named:
-            continue
+    parts = [
+        " ".join(w for w in part.split() if w.lower().strip(":,") not in _TITLE_WORDS)
+        for part in _TITLE_PARTS.split(raw_title)
+    ]
+    parts = [re.sub(r"['’]s$", "", p.strip(" -–—:|,")) for p in parts]  # "Good.net's"
+    # The part the text names most ("Help | SpongeBob.com" is SpongeBob.com's), else the first.
+    said = body.lower()
+    for named in sorted(filter(None, parts), key=lambda p: -said.count(p.lower()))[:1]:
         # "BLUE FINCH APPS LLC PRIVACY POLICY" is "Blue Finch Apps LLC" as the text writes it;
         # "BrightPath Learning Student Data" is "BrightPath Learning, Inc.".
         for company in companies:
@@ -165,7 +168,6 @@ def _owner(blocks: list[Block], raw_title: str) -> str | None:
         words = [w for w in named.split() if w.lower() not in NAME_GLUE]
         if words and all(w[0].isupper() or w[0].isdigit() for w in words) and not named.isupper():
             return named
-        break
     return companies[0] if companies else None
 
 
