@@ -776,12 +776,11 @@ def test_html_page_furniture_is_not_policy_but_its_contacts_count() -> None:
 # --- neighbours ------------------------------------------------------------------------------
 
 
-def test_a_sentence_of_a_word_or_two_is_read_with_the_next() -> None:
-    policy = parse_policy("# FAQ\n\nDo you sell data? No. We never sell data. Questions?\n")
+def test_a_sentence_of_one_word_is_read_with_a_neighbour() -> None:
+    policy = parse_policy("# FAQ\n\nDo you sell data? No. We never sell it. Period.\n")
     assert [c.text for c in policy.clauses] == [
         "Do you sell data?",
-        "No. We never sell data.",
-        "Questions?",  # nothing after it to be read with
+        "No. We never sell it. Period.",  # the last, with the one before
     ]
 
 

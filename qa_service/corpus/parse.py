@@ -41,11 +41,13 @@ def clause_id(text: str, taken: set[str]) -> str:
 
 
 def _joined_short(sentences: list[str]) -> list[str]:
-    """A sentence of a word or two ("No.", "Questions?") is read with the one after it: alone
-    it answers nothing."""
+    """A sentence of one word ("No.", "Questions?") is read with the one after it, or the
+    last with the one before ("We never sell it. Period."): alone it answers nothing."""
     for n in range(len(sentences) - 2, -1, -1):
-        if len(sentences[n].split()) <= 2:
+        if len(sentences[n].split()) == 1:
             sentences[n : n + 2] = [f"{sentences[n]} {sentences[n + 1]}"]
+    if len(sentences) > 1 and len(sentences[-1].split()) == 1:
+        sentences[-2:] = [f"{sentences[-2]} {sentences[-1]}"]
     return sentences
 
 
