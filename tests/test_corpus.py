@@ -197,6 +197,10 @@ def test_plain_text_upper_case_headings_are_sections() -> None:
             "Contact Dr. Okafor or Ms. Lee, e.g. by email.",
             ["Contact Dr. Okafor or Ms. Lee, e.g. by email."],
         ),
+        (
+            "Under Cal. Civ. Code § 1798.83 you may ask us. See Colo. Rev. Stat. § 6-1-1301.",
+            ["Under Cal. Civ. Code § 1798.83 you may ask us.", "See Colo. Rev. Stat. § 6-1-1301."],
+        ),
     ],
 )
 def test_sentence_splitting_respects_abbreviations(paragraph: str, expected: list[str]) -> None:

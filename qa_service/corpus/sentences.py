@@ -18,7 +18,10 @@ _NEVER_END = word_set("e.g i.e mr mrs ms dr prof vs cf viz approx fig jr sr incl
 _MAY_END = word_set(
     "inc ltd co corp llc plc gmbh etc no nos st seq al dept est ave rd blvd ste sec art "
     "para ch vol ref tel ext fax mt ft bros govt assn univ jan feb mar apr jun jul aug "
-    "sep sept oct nov dec"
+    "sep sept oct nov dec "
+    # legal citations: "Cal. Civ. Code § 1798.83", "Colo. Rev. Stat.", "Cal. Code Regs. tit. 11"
+    "civ regs reg tit stat stats ann rev cal colo conn fla ga ill kan ky md mass mich minn "
+    "neb nev okla ore pa tenn tex va vt wash wis wyo ariz ark del"
 )
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 _OPENERS = word_set(
