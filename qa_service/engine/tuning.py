@@ -38,17 +38,17 @@ class Tuning:
     # The confidence: a logistic model over the decision's Evidence (bias, then one weight per
     # signal), and the probability at which a question is answered.
     calibration: tuple[float, ...] = (
-        -2.783,
+        -2.786,
         -0.002,
-        2.857,
-        3.035,
-        -0.956,
-        -0.392,
-        -0.27,
-        0.502,
-        1.16,
-        0.271,
-        0.582,
+        2.855,
+        3.03,
+        -0.964,
+        -0.391,
+        -0.267,
+        0.504,
+        1.163,
+        0.27,
+        0.581,
     )
     answer_at: float = 0.36
     domain: float = 0.45  # share of the question's terms a privacy policy would use
