@@ -689,6 +689,22 @@ def test_lines_broken_by_hand_are_paragraphs_titles_and_items(fmt: Format, text:
     assert policy.contact.address == "12 Harbor Street, Portland, OR 97201"
 
 
+def test_short_lines_under_a_lead_in_are_its_items_not_titles() -> None:
+    text = (
+        "# Portal\n\nTo process a request we need the following:  \nUser name  \nEmail  \n"
+        "Address  \nA copy of a valid ID.\n"
+    )
+    policy = parse_policy(text, "markdown")
+    lead = "To process a request we need the following:"
+    assert [(c.section, c.text, c.context) for c in policy.clauses] == [
+        ("Portal", lead, ""),
+        ("Portal", "User name", lead),
+        ("Portal", "Email", lead),
+        ("Portal", "Address", lead),
+        ("Portal", "A copy of a valid ID.", ""),
+    ]
+
+
 def test_html_titles_styled_rather_than_marked_up_are_sections() -> None:
     # Site builders and word processors' exports set a title as a plain or styled paragraph.
     html = (

@@ -242,23 +242,37 @@ _LINE_ITEM = re.compile(rf"^\s*[-*–{BULLETS}]\s+(?=\S)")
 
 def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
     """Lines broken by hand (<br>, a Markdown hard break): an address stays one clause; else
-    each line is a paragraph (joined to the next when a sentence runs on into it), a title
-    when shaped like one, or a list item when it opens with a dash or a bullet."""
+    each line is a paragraph (joined to the next when a sentence runs on into it), a list
+    item when it opens with a dash or a bullet or is a short line under a lead-in ("the
+    following information:" then "User name", "Email"), or a title when shaped like one
+    and followed by text."""
     plain = [plain_text(line) for line in lines]
     if address_like(plain) and not any(_LINE_ITEM.match(line) for line in plain):
         return [Block("lines", joined(plain), tuple(plain))]
     out: list[Block] = []
     group = 0
-    for line in lines:
-        text = plain_text(line)
-        runs_on = out and out[-1].kind == "paragraph" and text[:1].islower()
-        if runs_on and not re.search(r"[.!?:;]$", out[-1].text):
-            out[-1] = text_block("paragraph", f"{out[-1].text} {text}")
-        elif (m := _LINE_ITEM.match(text)) is not None:
+    for n, (line, text) in enumerate(zip(lines, plain, strict=True)):
+        previous = out[-1] if out else None
+        listing = previous is not None and (
+            previous.kind == "item" or (previous.kind == "paragraph" and previous.text[-1] == ":")
+        )
+        following = plain[n + 1] if n + 1 < len(plain) else ""
+        if (
+            previous is not None
+            and previous.kind == "paragraph"
+            and text[:1].islower()
+            and not re.search(r"[.!?:;]$", previous.text)
+        ):
+            out[-1] = text_block("paragraph", f"{previous.text} {text}")  # a sentence runs on
+        elif (m := _LINE_ITEM.match(text)) is not None or (
+            listing and len(text.split()) <= 6 and not re.search(r"[.!?]$", text)
+        ):
             group = group or new_group()
-            out.append(Block("item", text[m.end() :], group=group))
+            out.append(Block("item", text[m.end() :] if m else text, group=group))
             continue
-        elif title_shaped(text):
+        elif title_shaped(text) and (
+            len(following.split()) > 6 or re.search(r"[.!?:]$", following) is not None
+        ):
             out.append(heading_block(text))
         else:
             out.append(text_block("paragraph", line))
