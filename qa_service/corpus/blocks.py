@@ -247,7 +247,10 @@ def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
     following information:" then "User name", "Email"), or a title when shaped like one
     and followed by text."""
     plain = [plain_text(line) for line in lines]
-    if address_like(plain) and not any(_LINE_ITEM.match(line) for line in plain):
+    # An address or a contact card has a number or a contact detail; "User name", "Email"
+    # under a lead-in is a list.
+    said = any(re.search(r"\d", line) or has_detail(line) for line in plain)
+    if address_like(plain) and said and not any(_LINE_ITEM.match(line) for line in plain):
         return [Block("lines", joined(plain), tuple(plain))]
     out: list[Block] = []
     group = 0
