@@ -1106,6 +1106,17 @@ def test_an_inline_address_ends_before_whom_to_address() -> None:
     assert policy.contact.address == "12 Elm Street, Springfield, IL 62701"
 
 
+def test_phones_and_company_forms_of_more_countries() -> None:
+    policy = parse_policy(
+        "# Privacy\n\nLotus Careers (India) Pvt. Ltd. protects your data. Kestrel Holdings "
+        "Limited ACN 004 118 552 hosts it at Linden-Str. 7, 10243 Berlin.\n\n"
+        "Write to 40 Ferry St., Brooklyn, NY 11201 (212) 555 0147.\n"
+    )
+    assert policy.clauses[0].text == ("Lotus Careers (India) Pvt. Ltd. protects your data.")
+    assert len(policy.clauses) == 3  # no sentence ends after "Pvt." or "Str."
+    assert policy.contact.phones == ("(212) 555 0147",)  # an ACN is a company's number
+
+
 def test_the_owner_s_name_ends_with_its_company_form() -> None:
     policy = parse_policy(
         "# Privacy Policy\n\nThis policy explains how Hearthlink GmbH, Lindenstrasse 48, 04109 "

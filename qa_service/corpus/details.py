@@ -12,11 +12,29 @@ EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 # ("CHE-482.119.305"); or an international number in any grouping ("+41 41 508 72 40",
 # "+353 1 905 3370").
 PHONE = re.compile(
-    r"(?<![\w/-])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
+    r"(?<![\w/-])\(\d{3}\)[\s.-]?\d{3}[\s.-]\d{4}(?!\w)(?![\s.-]\d)"  # "(212) 555 0147"
+    r"|(?<![\w/-])(?<!\d[\s.-])(?:\+\d{1,3}[\s.-]?)?(?:1[\s.-])?(?:\(\d{2,5}\)|\d{2,5})"
     r"[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\w)(?![\s.-]\d)"
     r"|(?<![\w+])\+\d{1,3}(?:[\s.-]?\(\d{1,4}\))?(?:[\s.-]\d{1,5}){2,5}(?!\w)(?![\s.-]\d)"
     r"|(?<![\w+])\+\d{10,15}(?!\w)"  # written as a tel: link says it: "+15035550199"
 )
+# What a registry number follows: "ACN 004 118 552" is a company's number, not its phone's.
+_REGISTRY = re.compile(
+    r"\b(?:ACN|ABN|ARBN|CIN|EIN|VAT|GST|KVK|HRB|UEN|(?:company|registration|registered|reg)"
+    r"(?:\s+(?:no|number))?)[.:]?\s*(?:no\.?|number)?[.:]?\s*$",
+    re.I,
+)
+
+
+def phones(text: str) -> list[str]:
+    """The phone numbers the text holds, registry numbers left out."""
+    return [
+        m.group(0).strip()
+        for m in PHONE.finditer(text)
+        if not _REGISTRY.search(text[max(0, m.start() - 30) : m.start()])
+    ]
+
+
 DATE_CUE = re.compile(
     r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
     r"(?:\s+(?:on|as\s+of))?\s*[:,\-–—]?\s*(.+)",
@@ -101,7 +119,8 @@ def _date(m: re.Match[str], order: tuple[str, ...]) -> tuple[str, str | None] | 
 
 SUFFIX = (
     r"(?:Inc\.|Inc\b|LLC\b|L\.L\.C\.|Ltd\.|Ltd\b|Limited\b|Corp\.|Corporation\b|Co\.|PLC\b"
-    r"|GmbH\b|LLP\b|N\.A\.|S\.A\.|B\.V\.|AG\b|Pty\.? Ltd\.?)"
+    r"|GmbH\b|LLP\b|N\.A\.|S\.A\.|B\.V\.|AG\b|Pty\.? Ltd\.?|Pvt\.? Ltd\.?|Pte\.? Ltd\.?"
+    r"|Private Limited\b|SE\b|AB\b|Oy\b|SAS\b|S\.L\.|S\.r\.l\.|KG\b)"
 )
 # A company's name with its legal form: "Finlinkr Technologies, Inc.", "Zahlwerk Payments B.V.".
 COMPANY = re.compile(r"\b((?:[A-Z][\w&'-]+[ ]){0,3}[A-Z][\w&'-]+,?[ ]" + SUFFIX + ")")
@@ -127,7 +146,7 @@ AGE = re.compile(
 # Kinds of value a clause may hold, which a question may ask for ("what's your phone number?").
 _FINDS: dict[str, Callable[[str], object]] = {
     "email": EMAIL.search,
-    "phone": PHONE.search,
+    "phone": phones,
     "address": INLINE_ADDRESS.search,
     "date": parse_date,
     "duration": DURATION.search,

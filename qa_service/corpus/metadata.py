@@ -16,6 +16,7 @@ from qa_service.corpus.details import (
     POSTCODE,
     SUFFIX,
     parse_date,
+    phones,
 )
 from qa_service.corpus.model import Contact
 from qa_service.corpus.sentences import split_sentences, word_set
@@ -177,14 +178,14 @@ def read_metadata(
     """The owner, the effective date (as written, and as ISO 8601) and the contacts."""
     texts = [f"{b.label}. {b.text}" if b.label else b.text for b in blocks]  # "**Updated**..."
     emails: list[tuple[str, bool]] = []
-    phones: list[tuple[str, bool]] = []
+    found: list[tuple[str, bool]] = []  # phone numbers, and whether a contact cue says them
     for block, said in zip(blocks, sentences, strict=True):
         listed = block.kind in ("lines", "meta")
         units = list(block.lines or (block.text,)) if listed else said
         for unit in units:
             cued = not listed and bool(_CONTACT_CUE.search(unit))
             emails += [(e, cued) for e in EMAIL.findall(unit)]
-            phones += [(p.strip(), cued) for p in PHONE.findall(unit)]
+            found += [(p, cued) for p in phones(unit)]
 
     effective = None
     for text in texts:
@@ -218,7 +219,7 @@ def read_metadata(
                 break
 
     ranked_emails = _ranked(emails)
-    ranked_phones = _ranked(phones, _phone_key)
+    ranked_phones = _ranked(found, _phone_key)
     contact = Contact(
         email=ranked_emails[0] if ranked_emails else None,
         phone=ranked_phones[0] if ranked_phones else None,

@@ -16,7 +16,8 @@ _NEVER_END = word_set("e.g i.e mr mrs ms dr prof vs cf viz approx fig jr sr incl
 # Abbreviations that end a sentence only when a clear sentence opener follows: company
 # suffixes, "No. 5", "St. Louis", "et seq.", months, and initialisms such as U.S.C. or a.m.
 _MAY_END = word_set(
-    "inc ltd co corp llc plc gmbh etc no nos st seq al dept est ave rd blvd ste sec art "
+    "inc ltd co corp llc plc gmbh pvt pte etc no nos st str seq al dept est ave rd blvd ste "
+    "sec art "
     "para ch vol ref tel ext fax mt ft bros govt assn univ jan feb mar apr jun jul aug "
     "sep sept oct nov dec "
     # legal citations: "Cal. Civ. Code § 1798.83", "Colo. Rev. Stat.", "Cal. Code Regs. tit. 11"
