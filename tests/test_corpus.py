@@ -1106,6 +1106,17 @@ def test_an_inline_address_ends_before_whom_to_address() -> None:
     assert policy.contact.address == "12 Elm Street, Springfield, IL 62701"
 
 
+def test_contacts_in_markdown_links_and_addresses_without_a_street_number() -> None:
+    policy = parse_policy(
+        "# Privacy\n\nAsk [our data team](mailto:dpo@westgate.example).\n\n"
+        "Privacy Officer  \nWestgate Ferries Limited  \nHarbour House  \nQuay Road, Slough  \n"
+        "Berkshire SL1 4QT\n"
+    )
+    assert policy.clauses[0].text == "Ask our data team (dpo@westgate.example)."
+    assert policy.contact.email == "dpo@westgate.example"
+    assert policy.contact.address == "Harbour House, Quay Road, Slough, Berkshire SL1 4QT"
+
+
 def test_phones_and_company_forms_of_more_countries() -> None:
     policy = parse_policy(
         "# Privacy\n\nLotus Careers (India) Pvt. Ltd. protects your data. Kestrel Holdings "

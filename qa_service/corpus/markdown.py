@@ -23,7 +23,7 @@ from qa_service.corpus.html import html_blocks
 from qa_service.corpus.structure import numbered_titles
 
 _TOP_LINK = re.compile(r"\s*\[(?:back to |return to |to )?top\](?:\([^)]*\))?", re.I)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+|[^\s<>@]+@[^\s<>@]+)>")
 # Markdown may hold HTML: a block of it starts with a block tag and runs to a blank line
 # (CommonMark's kind 6 of HTML block); inline tags are dropped, their text kept.
@@ -47,12 +47,20 @@ _MD_ITEM = re.compile(rf"^(\s*)([-*+{BULLETS}]|\d{{1,3}}[.)])\s+(\S.*)$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+def _md_link_text(m: re.Match[str]) -> str:
+    """A link's text; a mailto: or tel: link's with its address ("[Our team](mailto:...)")."""
+    scheme, _, target = m.group(2).strip().partition(":")
+    if scheme.lower() in ("mailto", "tel"):
+        return link_text(target.split("?")[0], m.group(1))
+    return m.group(1)
+
+
 def _md_inline(text: str) -> str:
     if "<" in text:  # HTML inside Markdown: a line break, a link, bold words
         text = _HTML_CONTACT.sub(lambda m: link_text(m.group(2), m.group(3)), text)
         text = _HTML_INLINE.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
     text = _TOP_LINK.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_LINK.sub(_md_link_text, text)
     text = _MD_AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
         text = _MD_EMPHASIS.sub(r"\2", text)

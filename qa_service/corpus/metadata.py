@@ -52,6 +52,7 @@ _NOT_NAMES = word_set(
     "notice statement"
 )
 _STREET = re.compile(r"^\d+[A-Za-z]?\s+\w+")
+_CONTACT_LINE = re.compile(r"@|\d{3}|:")  # an email, a phone, a "Write to us:" line
 
 
 def _phone_key(phone: str) -> str:
@@ -209,6 +210,11 @@ def read_metadata(
                 if any(POSTCODE.search(p) for p in parts):
                     address = ", ".join(parts)
                     break
+        else:  # no line opens with a street number: "Harbour House / Quay Road, Slough / SL1 4QT"
+            at = next((i for i, line in enumerate(lines) if POSTCODE.search(line)), None)
+            if at is not None and block.kind == "lines":
+                before = [x for x in lines[max(0, at - 2) : at] if not _CONTACT_LINE.search(x)]
+                address = ", ".join([*before, lines[at]])
         if address:
             break
     if address is None:
