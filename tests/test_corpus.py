@@ -1155,6 +1155,8 @@ def test_html_menus_and_furniture_named_by_id_or_class_give_no_clauses() -> None
         "<div id='mainNav'><ul><li><a href='/'>Home</a></li><li>Shop</li></ul></div>"
         "<ul class='menu' style='display:none'><li>books</li></ul>"
         "<div class='search-box'>Search:</div><span aria-hidden='true'>»</span>"
+        "<div class='important-banner--cookies'><p>By using this site you agree.</p></div>"
+        "<div id='preloading'>Loading...</div><p><a href='/'>Home</a> | <a href='/m'>Mail</a></p>"
         "<h1>Privacy Policy</h1><p>We never sell your data.</p><div class='menu-item-note'>"
         "<div>nested</div></div><div id='site-footer'>© Kestrel Ltd | Call 1-503-555-0100</div>"
     )

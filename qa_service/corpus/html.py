@@ -30,7 +30,8 @@ from qa_service.corpus.sentences import word_set
 # contacts only, as <nav> and <footer> are.
 _SKIP_NAMES = word_set(
     "nav navbar navigation menu menubar mainmenu submenu sidebar breadcrumb breadcrumbs "
-    "skiplink skiplinks toolbar topbar search searchbox searchform"
+    "skiplink skiplinks toolbar topbar search searchbox searchform banner popup modal overlay "
+    "preloading preloader loader"
 )
 _CHROME_NAMES = word_set("header footer masthead copyright")
 

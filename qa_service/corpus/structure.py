@@ -40,8 +40,15 @@ def numbered_titles(text: str) -> bool:
     return all(0 < len(p.split()) <= 12 and not re.search(r"[.!?;,]$", p) for p in pieces)
 
 
+def _link_bar(text: str) -> bool:
+    """ "Home | Mail | Jobs", "Register! | Sign in": a site's links set apart by bars."""
+    parts = text.split("|")
+    return len(parts) > 1 and all(len(part.split()) <= 4 for part in parts)
+
+
 def without_contents(blocks: list[Block]) -> list[Block]:
-    """Drops tables of contents: they name the sections, they say nothing themselves."""
+    """Drops tables of contents and bars of links: they name pages and sections, they say
+    nothing themselves."""
     last_heading: dict[str, int] = {}  # each heading's last position: is a title named later?
     for i, b in enumerate(blocks):
         if b.kind == "heading":
@@ -73,7 +80,7 @@ def without_contents(blocks: list[Block]) -> list[Block]:
             keys = [title_key(line) for line in b.lines]
             if under_contents or sum(1 for k in keys if named_later(k, i)) * 5 >= 3 * len(keys):
                 drop.add(i)
-        elif b.kind == "paragraph" and numbered_titles(b.text):
+        elif b.kind == "paragraph" and (numbered_titles(b.text) or _link_bar(b.text)):
             drop.add(i)
         elif b.kind == "item" and under_contents:
             drop.update(groups[b.group])
