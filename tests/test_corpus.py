@@ -1089,6 +1089,13 @@ def test_contact_details_in_other_countries_forms(contact: str, phone: str, addr
         ),
         ("We keep little.\n\n_Last updated: January 2007_", "January 2007", None),
         ("Updated since 2019; effective date: 1 May 2021.", "1 May 2021", "2021-05-01"),
+        ("Version 1.0 (March 3, 2010)\n\nWe keep little.", "March 3, 2010", "2010-03-03"),
+        (
+            "We keep little. This is version 1.0, issued May 9th, 2008",
+            "May 9th, 2008",
+            "2008-05-09",
+        ),
+        ("_August 2012_\n\nWe keep little.", "August 2012", None),
     ],
 )
 def test_the_effective_date_is_found_as_policies_write_it(

@@ -36,7 +36,8 @@ def phones(text: str) -> list[str]:
 
 
 DATE_CUE = re.compile(
-    r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised)"
+    r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised|issued"
+    r"|dated|version\s+[\d.]+)"
     r"(?:\s+(?:on|as\s+of))?\s*[:,\-–—]?\s*(.+)",
     re.I,
 )

@@ -193,6 +193,11 @@ def read_metadata(
         if (m := DATE_CUE.search(text)) is not None and (d := parse_date(m.group(1))):
             effective = d
             break
+    else:  # a date standing alone near the top ("August 2012") is the policy's
+        first = [b.text for b in blocks if b.kind in ("paragraph", "lines")][:4]
+        effective = next(
+            (d for text in first if len(text.split()) <= 4 and (d := parse_date(text))), None
+        )
 
     address = None
     by_lines = [b for b in blocks if b.kind == "lines"] + [b for b in blocks if b.kind == "meta"]
