@@ -481,6 +481,9 @@ def test_a_faqs_questions_are_titles_of_their_answers(fmt: Format, text: str) ->
         ("text", "We collect the following:\n• your name;\n• your email address.\n"),
         ("text", "We collect the following:\n● your name;\n■ your email address.\n"),
         ("text", "We collect the following:\no your name;\no your email address.\n"),
+        ("markdown", "We collect the following:\n\n1\\. your name;\n\n2\\. your email address.\n"),
+        ("markdown", "We collect the following:\n\n\\- your name;\n\\- your email address.\n"),
+        ("markdown", "We collect the following:\n\na) your name;\n\nb) your email address.\n"),
         ("markdown", "We collect the following:\n\n● your name;\n● your email address.\n"),
         ("text", "We collect the following:\n- your name;\n- your email\n  address.\n"),
         ("text", "We collect the following:\n1. your name;\n2. your email address.\n"),
@@ -755,6 +758,14 @@ def test_a_site_generators_front_matter_gives_only_the_title(front: str) -> None
     policy = parse_policy(f"{front}\nWe collect nothing.\n\n---\n\nWe sell nothing.\n")
     assert policy.title == "Privacy Policy"
     assert [c.text for c in policy.clauses] == ["We collect nothing.", "We sell nothing."]
+
+
+def test_an_empty_markdown_heading_titles_nothing() -> None:
+    policy = parse_policy("# Privacy\n\n## Cards\n\nWe keep none.\n\n### \n\nWe encrypt them.\n")
+    assert [(c.section, c.text) for c in policy.clauses] == [
+        ("Cards", "We keep none."),
+        ("Cards", "We encrypt them."),
+    ]
 
 
 def test_html_inside_markdown_is_read_as_html() -> None:

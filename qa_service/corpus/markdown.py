@@ -43,7 +43,10 @@ _HTML_INLINE = re.compile(
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_LEAD_BOLD = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_ITEM = re.compile(rf"^(\s*)([-*+{BULLETS}]|\d{{1,3}}[.)])\s+(\S.*)$")
+# "1\\." and "\\-" as converters escape them; "(a)" and "a)" only inside a list or under a
+# lead-in.
+_MD_ITEM = re.compile(rf"^(\s*)([-*+{BULLETS}]|\\-|\d{{1,3}}\\?[.)])\s+(\S.*)$")
+_MD_LETTERED = re.compile(r"^(\s*)(\([a-z]{1,3}\)|[a-z]\))\s+(\S.*)$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -215,7 +218,8 @@ def markdown_blocks(text: str) -> list[Block]:
         if (m := _HEADING.match(line)) is not None:
             flush_all()
             seen_heading = True
-            blocks.append(heading_block(_md_inline(m.group(2))))
+            if title := _md_inline(m.group(2)).strip():  # "### " alone titles nothing
+                blocks.append(heading_block(title))
             continue
         if not stripped:
             flush_para()
@@ -231,7 +235,12 @@ def markdown_blocks(text: str) -> list[Block]:
         if re.fullmatch(r"(?:[-*_]\s*){3,}", stripped):
             flush_all()
             continue
-        if (m := _MD_ITEM.match(line)) is not None and numbered_titles(_md_inline(stripped)):
+        m = _MD_ITEM.match(line)
+        led = bool(blocks) and blocks[-1].kind == "paragraph" and blocks[-1].text.endswith(":")
+        lettered = list_top[1].startswith("lettered") if lists.open else led and not para
+        if m is None and lettered:
+            m = _MD_LETTERED.match(line)
+        if m is not None and numbered_titles(_md_inline(stripped)):
             close_list()  # "1. WHO WE ARE 2. WHAT WE COLLECT ...": a paragraph, dropped later
             m = None
         if m is not None:
@@ -242,7 +251,12 @@ def markdown_blocks(text: str) -> list[Block]:
                 # "1. WHO WE ARE" alone: a numbered section title, not a list
                 blocks.append(heading_block(_md_inline(rest)))
                 continue
-            kind = "ordered" + marker[-1] if marker[0].isdigit() else marker
+            if marker[0].isdigit():
+                kind = "ordered" + marker[-1]
+            elif marker.endswith(")"):  # "a)", "(b)": one list whatever the letter
+                kind = "lettered" + marker[0] if marker[0] == "(" else "lettered"
+            else:
+                kind = marker
             if lists.open and len(m.group(1)) <= list_top[0] and kind != list_top[1]:
                 close_list()  # another kind of marker at the top level starts another list
             if not lists.open:
