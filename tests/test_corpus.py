@@ -345,6 +345,13 @@ def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
             ["Information We Collect", "Cookies"],
         ),
         (
+            "markdown",
+            "What are cookies?\n\nSmall files your browser keeps.\n\n"
+            "1.1 Required data  \nWe ask for your email.\n\n"
+            "**Live events  \n**\n\nWe receive sign-in lists. * *\n",
+            ["What are cookies?", "Required data", "Live events"],
+        ),
+        (
             "html",
             "<h2>4. HOW WE SHARE YOUR INFORMATION</h2><p>We share it with couriers.</p>"
             "<p><strong>Cookies</strong></p><p>We use one cookie.</p>"

@@ -211,6 +211,29 @@ def title_shaped(text: str) -> bool:
     )
 
 
+def question_title(line: str) -> bool:
+    """A short question standing alone, as FAQ-style policies title their sections ("What
+    information do we collect?")."""
+    rest = unnumbered(line)
+    return (
+        rest.endswith("?")
+        and len(rest.split()) <= 12
+        and rest[0].isupper()
+        and not re.search(r"[.!?;:]\s", rest)  # one sentence
+    )
+
+
+def numbered_title(line: str) -> bool:
+    """A few words after a section number, with no sentence ending: "1.1 Required data"."""
+    rest = unnumbered(line)
+    return (
+        rest != line.strip()
+        and line.lstrip()[:1].isdigit()
+        and 0 < len(rest.split()) <= 8
+        and not re.search(r"[.,;:!?]$", rest)
+    )
+
+
 def link_text(target: str, text: str) -> str:
     """A mailto: or tel: link's text, with its address or number when the text does not say
     it ("Email our privacy team (privacy@...)"): for a visitor, the detail is what counts."""
@@ -273,7 +296,7 @@ def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
             group = group or new_group()
             out.append(Block("item", text[m.end() :] if m else text, group=group))
             continue
-        elif title_shaped(text) and (
+        elif (title_shaped(text) or numbered_title(text)) and (
             len(following.split()) > 6 or re.search(r"[.!?:]$", following) is not None
         ):
             out.append(heading_block(text))

@@ -16,12 +16,14 @@ from qa_service.corpus.blocks import (
     caps_title,
     heading_block,
     link_text,
+    question_title,
     text_block,
     title_shaped,
 )
 from qa_service.corpus.html import html_blocks
 from qa_service.corpus.structure import numbered_titles
 
+_LONE_EMPHASIS = re.compile(r"(?<!\S)[*_]{1,3}(?!\S)")
 _TOP_LINK = re.compile(r"\s*\[(?:back to |return to |to )?top\](?:\([^)]*\))?", re.I)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+|[^\s<>@]+@[^\s<>@]+)>")
@@ -67,6 +69,7 @@ def _md_inline(text: str) -> str:
     text = _MD_AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
         text = _MD_EMPHASIS.sub(r"\2", text)
+    text = _LONE_EMPHASIS.sub("", text)  # "* *" left of emphasis around nothing
     return text.replace("\\", "")
 
 
@@ -121,15 +124,26 @@ def markdown_blocks(text: str) -> list[Block]:
         if not para:
             return
         hard = sum(1 for _, brk in para if brk)
-        lines: list[str] = []
+        raw = [line.strip() for line, _ in para]
         if len(para) > 1 and hard >= len(para) - 1:  # lines broken by hand
-            lines = [x for x in (_md_marked(line.strip()) for line, _ in para) if x]
-        if len(lines) > 1:
-            blocks.extend(broken_lines(lines, lambda: next(groups)))
-        else:
-            text = _md_marked(" ".join(p for p, _ in para))
+            # "**Account details  " then "**": bold closed at the next line's start
+            for n in range(len(raw) - 1):
+                if raw[n].count("**") % 2 and raw[n + 1].startswith("**"):
+                    raw[n], raw[n + 1] = raw[n] + "**", raw[n + 1][2:].strip()
+            raw = [x for x in raw if x]
+            marked = [x for x in map(_md_marked, raw) if x]
+            if len(marked) > 1:
+                blocks.extend(broken_lines(marked, lambda: next(groups)))
+                para.clear()
+                return
+        if raw:
+            text = _md_marked(" ".join(raw))
             block = text_block("paragraph", text)
-            if len(para) == 1 and title_shaped(block.text) and not block.label:
+            if (
+                len(raw) == 1
+                and not block.label
+                and (title_shaped(block.text) or question_title(block.text))
+            ):
                 block = heading_block(text)  # a title without its "#": "Cookies"
             if block.text:
                 blocks.append(block)

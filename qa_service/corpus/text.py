@@ -13,6 +13,7 @@ from qa_service.corpus.blocks import (
     address_like,
     caps_title,
     heading_block,
+    question_title,
     text_block,
     unnumbered,
 )
@@ -56,18 +57,6 @@ def _title_line(line: str) -> bool:
         and not re.search(r"[.!?,;:]$", rest)
         and rest[0].isupper()
         and not has_detail(rest)
-    )
-
-
-def _question_title(line: str) -> bool:
-    """A short question standing alone, as FAQ-style policies title their sections ("What
-    information do we collect?")."""
-    rest = unnumbered(line)
-    return (
-        rest.endswith("?")
-        and len(rest.split()) <= 12
-        and rest[0].isupper()
-        and not re.search(r"[.!?;:]\s", rest)  # one sentence
     )
 
 
@@ -197,7 +186,7 @@ def text_blocks(text: str) -> list[Block]:
             continue
         # A title stands alone: the next line does not carry on its sentence.
         alone = not nxt or not (nxt[0].islower() or (nxt.isupper() and len(nxt) > 50))
-        starts_title = blank and alone and (_title_line(stripped) or _question_title(stripped))
+        starts_title = blank and alone and (_title_line(stripped) or question_title(stripped))
         if (caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
             flush_para()
             close_list()
