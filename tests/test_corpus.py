@@ -895,6 +895,11 @@ def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
         ),
         ("markdown", "# Kestrel's privacy policy\n\nWe never sell your data.\n", "Kestrel"),
         (
+            "markdown",
+            '# Privacy\n\nThe "Provider" for Kestrel SE ("we", "us") runs this shop.\n',
+            "Kestrel SE",
+        ),
+        (
             "text",
             'PRIVACY POLICY\n\n1.1 Kestrel Payroll Inc. ("Kestrel", "we") runs payroll.\n',
             "Kestrel Payroll Inc.",

@@ -85,8 +85,9 @@ def _name_before(text: str) -> str | None:
         bare = token.strip(",")
         if not bare:
             break
-        ends_sentence = (
-            bare.endswith((".", ":", ";", ")")) and not re.fullmatch(SUFFIX, bare) and bool(name)
+        ends_sentence = bool(name) and (
+            (bare.endswith((".", ":", ";", ")")) and not re.fullmatch(SUFFIX, bare))
+            or bare.endswith(('"', "”", "’", "'"))  # 'the "Provider" for Zalando SE'
         )
         if ends_sentence or not (bare[0].isupper() or bare[0].isdigit() or bare in NAME_GLUE):
             break
