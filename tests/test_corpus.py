@@ -722,6 +722,7 @@ def test_html_titles_styled_rather_than_marked_up_are_sections() -> None:
         "<p><span style='font-size:14px; font-weight: 700'>Cookies</span></p>"
         "<p>We use cookies</p><p><span style='font-weight:bold'>Health data.</span>"
         "<span> We keep it safe.</span></p><p>Last Updated March 3, 2025</p>"
+        "<p>OPT OUT</p><p>Write to us to stop our emails.</p>"
     )
     policy = parse_policy(html, "html")
     assert [(c.section, c.text, c.context) for c in policy.clauses] == [
@@ -729,6 +730,7 @@ def test_html_titles_styled_rather_than_marked_up_are_sections() -> None:
         ("Cookies", "We use cookies", ""),  # a sentence without its full stop is no title
         ("Cookies", "We keep it safe.", "Health data"),
         ("Cookies", "Last Updated March 3, 2025", ""),
+        ("Opt out", "Write to us to stop our emails.", ""),
     ]
 
 

@@ -205,7 +205,10 @@ def title_shaped(text: str) -> bool:
         0 < len(words) <= 10
         and len(rest) <= 70
         and not re.search(r"[.,;:!?]$", rest)
-        and bool(re.search(r"[^\W\d_]{4,}", rest))
+        and (
+            bool(re.search(r"[^\W\d_]{4,}", rest))  # a word, not "A." or "No"
+            or (rest.isupper() and len(words) > 1)  # "OPT OUT"
+        )
         and (rest.isupper() or _title_cased(words))
         and not has_detail(rest)
     )
