@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa_service.config import DEFAULT_INTENTS
-from qa_service.corpus import Contact, parse_policy
+from qa_service.corpus import Contact, Policy, parse_policy
 from qa_service.engine import Engine
 from qa_service.engine.compose import fill
 from qa_service.intents import intent_files, load_intents
+
+
+def _own(policy: Policy) -> Engine:
+    """An engine over a company's own policy, with only the common intents."""
+    return Engine(policy, load_intents(intent_files(DEFAULT_INTENTS, Path("own.md"))))
 
 
 def test_templates_take_the_policy_s_owner_and_contacts() -> None:
@@ -31,9 +36,7 @@ def test_a_list_item_is_quoted_with_its_lead_in() -> None:
         "# Privacy policy\n\n## No logs\n\nIn particular, we do not log:\n\n"
         "- the time at which you connect to a VPN server;\n- your IP address.\n"
     )
-    answer = Engine(policy, load_intents(intent_files(DEFAULT_INTENTS, Path("own.md")))).answer(
-        "do you log the time i connect to the vpn?"
-    )
+    answer = _own(policy).answer("do you log the time i connect to the vpn?")
     assert answer.citations[0].clause.text == "the time at which you connect to a VPN server;"
     assert answer.answer == (
         "In particular, we do not log: the time at which you connect to a VPN server;"
@@ -60,7 +63,5 @@ def test_a_clause_naming_the_policy_is_quoted_alone() -> None:
         "# Privacy policy\n\n## Changes\n\nWe may change this policy. "
         "This policy was last updated on 3 March 2025.\n"
     )
-    answer = Engine(policy, load_intents(intent_files(DEFAULT_INTENTS, Path("own.md")))).answer(
-        "when was this policy last updated?"
-    )
+    answer = _own(policy).answer("when was this policy last updated?")
     assert answer.answer == "This policy was last updated on 3 March 2025."

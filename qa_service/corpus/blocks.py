@@ -196,21 +196,32 @@ def _title_cased(words: list[str]) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_GLUE for w in words)
 
 
-def title_shaped(text: str) -> bool:
-    """A few words in title case or capitals, with no sentence ending and no contact detail:
-    "Information We Collect" set as a paragraph of its own is a section title."""
-    rest = unnumbered(text)
+def title_line(line: str) -> bool:
+    """A short line with no sentence ending and no contact detail, as plain-text policies
+    title their sections."""
+    rest = unnumbered(line)
     words = rest.split()
     return (
         0 < len(words) <= 10
         and len(rest) <= 70
-        and not re.search(r"[.,;:!?]$", rest)
+        and not re.search(r"[.!?,;:]$", rest)
+        and rest[0].isupper()
+        and not has_detail(rest)
+    )
+
+
+def title_shaped(text: str) -> bool:
+    """A title line in title case or capitals: "Information We Collect" set as a paragraph
+    of its own is a section title."""
+    rest = unnumbered(text)
+    words = rest.split()
+    return (
+        title_line(text)
         and (
             bool(re.search(r"[^\W\d_]{4,}", rest))  # a word, not "A." or "No"
             or (rest.isupper() and len(words) > 1)  # "OPT OUT"
         )
         and (rest.isupper() or _title_cased(words))
-        and not has_detail(rest)
     )
 
 

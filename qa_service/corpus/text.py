@@ -15,9 +15,8 @@ from qa_service.corpus.blocks import (
     heading_block,
     question_title,
     text_block,
-    unnumbered,
+    title_line,
 )
-from qa_service.corpus.details import has_detail
 from qa_service.corpus.structure import CONTENTS, numbered_titles, title_key
 
 _TEXT_ITEM = re.compile(
@@ -45,19 +44,6 @@ def _cells(line: str, starts: list[int]) -> list[str]:
         cuts.append(min(start, len(line)))
     cells = [line[a:b] for a, b in zip(cuts, [*cuts[1:], len(line)], strict=True)]
     return [" ".join(cell.split()) for cell in cells]
-
-
-def _title_line(line: str) -> bool:
-    """A short line with no sentence ending, as plain-text policies title their sections."""
-    rest = unnumbered(line)
-    words = rest.split()
-    return (
-        0 < len(words) <= 10
-        and len(rest) <= 70
-        and not re.search(r"[.!?,;:]$", rest)
-        and rest[0].isupper()
-        and not has_detail(rest)
-    )
 
 
 def _marker_kind(m: re.Match[str], alpha_open: str) -> str:
@@ -157,8 +143,8 @@ def text_blocks(text: str) -> list[Block]:
             # (same words or same number), or a title with text under it.
             number = re.match(r"(\d{1,2})[.)]\s", stripped)
             key = number.group(1) if number else title_key(stripped)
-            titled = _title_line(stripped) or caps_title(stripped)
-            body_next = bool(nxt) and not (_title_line(nxt) or caps_title(nxt))
+            titled = title_line(stripped) or caps_title(stripped)
+            body_next = bool(nxt) and not (title_line(nxt) or caps_title(nxt))
             if titled and key not in contents and not body_next:
                 contents.add(key)
                 continue
@@ -186,7 +172,7 @@ def text_blocks(text: str) -> list[Block]:
             continue
         # A title stands alone: the next line does not carry on its sentence.
         alone = not nxt or not (nxt[0].islower() or (nxt.isupper() and len(nxt) > 50))
-        starts_title = blank and alone and (_title_line(stripped) or question_title(stripped))
+        starts_title = blank and alone and (title_line(stripped) or question_title(stripped))
         if (caps_title(stripped) and (dotted or (blank and alone))) or starts_title:
             flush_para()
             close_list()
