@@ -699,6 +699,25 @@ def test_lines_broken_by_hand_are_paragraphs_titles_and_items(fmt: Format, text:
     assert policy.contact.address == "12 Harbor Street, Portland, OR 97201"
 
 
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_title_shaped_line_over_other_short_lines_is_no_title(fmt: Format) -> None:
+    # A name, a job title and an address, each its own paragraph: no line of them titles
+    # the rest of the policy, and nothing is lost.
+    lines = [
+        "Write to our officer:",
+        "Jane Roe",
+        "Data Protection Officer",
+        "12 High Street, Springfield, IL 62701",
+    ]
+    text = (
+        "\n\n".join(["# Privacy", *lines])
+        if fmt == "markdown"
+        else "<h1>Privacy</h1>" + "".join(f"<p>{line}</p>" for line in lines)
+    )
+    policy = parse_policy(text, fmt)
+    assert [(c.section, c.text) for c in policy.clauses] == [("Privacy", x) for x in lines]
+
+
 def test_short_lines_under_a_lead_in_are_its_items_not_titles() -> None:
     text = (
         "# Portal\n\nTo process a request we need the following:  \nUser name  \nEmail  \n"

@@ -277,12 +277,14 @@ def joined(lines: Iterable[str]) -> str:
 _LINE_ITEM = re.compile(rf"^\s*[-*–{BULLETS}]\s+(?=\S)")
 
 
-def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
+def broken_lines(
+    lines: list[str], new_group: Callable[[], int], *, listing: bool = False
+) -> list[Block]:
     """Lines broken by hand (<br>, a Markdown hard break): an address stays one clause; else
     each line is a paragraph (joined to the next when a sentence runs on into it), a list
     item when it opens with a dash or a bullet or is a short line under a lead-in ("the
     following information:" then "User name", "Email"), or a title when shaped like one
-    and followed by text."""
+    and followed by text. `listing`: the paragraph before was a lead-in."""
     plain = [plain_text(line) for line in lines]
     # An address or a contact card has a number or a contact detail; "User name", "Email"
     # under a lead-in is a list.
@@ -293,9 +295,10 @@ def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
     group = 0
     for n, (line, text) in enumerate(zip(lines, plain, strict=True)):
         previous = out[-1] if out else None
-        listing = previous is not None and (
-            previous.kind == "item" or (previous.kind == "paragraph" and previous.text[-1] == ":")
-        )
+        if previous is not None:
+            listing = previous.kind == "item" or (
+                previous.kind == "paragraph" and previous.text[-1] == ":"
+            )
         following = plain[n + 1] if n + 1 < len(plain) else ""
         if (
             previous is not None
@@ -305,7 +308,7 @@ def broken_lines(lines: list[str], new_group: Callable[[], int]) -> list[Block]:
         ):
             out[-1] = text_block("paragraph", f"{previous.text} {text}")  # a sentence runs on
         elif (m := _LINE_ITEM.match(text)) is not None or (
-            listing and len(text.split()) <= 6 and not re.search(r"[.!?]$", text)
+            listing and len(text.split()) <= 12 and not re.search(r"[.!?]$", text)
         ):
             group = group or new_group()
             out.append(Block("item", text[m.end() :] if m else text, group=group))

@@ -21,7 +21,6 @@ from qa_service.corpus.blocks import (
     link_text,
     plain_text,
     text_block,
-    title_shaped,
 )
 from qa_service.corpus.sentences import word_set
 
@@ -194,8 +193,6 @@ class _HTMLBlocks(HTMLParser):
                 self.blocks.append(Block("paragraph", f"{term}: {text}"))
             else:
                 self.blocks.append(Block("paragraph", text, label=term))
-        elif kind == "paragraph" and title_shaped(plain_text(lines[0])):
-            self.blocks.append(heading_block(lines[0]))  # a title styled, not marked up, as one
         else:
             self.blocks.append(text_block("paragraph", lines[0]))
 

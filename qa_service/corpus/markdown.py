@@ -16,9 +16,7 @@ from qa_service.corpus.blocks import (
     caps_title,
     heading_block,
     link_text,
-    question_title,
     text_block,
-    title_shaped,
 )
 from qa_service.corpus.html import html_blocks
 from qa_service.corpus.structure import numbered_titles
@@ -133,20 +131,12 @@ def markdown_blocks(text: str) -> list[Block]:
             raw = [x for x in raw if x]
             marked = [x for x in map(_md_marked, raw) if x]
             if len(marked) > 1:
-                blocks.extend(broken_lines(marked, lambda: next(groups)))
+                led = bool(blocks) and blocks[-1].kind == "paragraph" and blocks[-1].text[-1] == ":"
+                blocks.extend(broken_lines(marked, lambda: next(groups), listing=led))
                 para.clear()
                 return
-        if raw:
-            text = _md_marked(" ".join(raw))
-            block = text_block("paragraph", text)
-            if (
-                len(raw) == 1
-                and not block.label
-                and (title_shaped(block.text) or question_title(block.text))
-            ):
-                block = heading_block(text)  # a title without its "#": "Cookies"
-            if block.text:
-                blocks.append(block)
+        if raw and (block := text_block("paragraph", _md_marked(" ".join(raw)))).text:
+            blocks.append(block)
         para.clear()
 
     def flush_item() -> None:

@@ -15,7 +15,7 @@ from qa_service.corpus.markdown import markdown_blocks
 from qa_service.corpus.metadata import read_metadata
 from qa_service.corpus.model import Clause, Format, Policy, Section
 from qa_service.corpus.sentences import split_sentences
-from qa_service.corpus.structure import faq, with_lead_ins, without_contents
+from qa_service.corpus.structure import faq, styled_titles, with_lead_ins, without_contents
 from qa_service.corpus.text import text_blocks
 from qa_service.errors import PolicyError
 
@@ -79,6 +79,8 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     if len(headings) == len([b for b in blocks if b.kind != "meta"]):
         # only short lines, read as titles: they are the text
         blocks = [Block("paragraph", b.raw) if b.kind == "heading" else b for b in blocks]
+    if fmt != "text":  # plain text tells its titles by their lines
+        blocks = styled_titles(blocks)
     blocks = with_lead_ins(faq(without_contents(blocks)))
     sentences = [
         _joined_short(split_sentences(b.text))

@@ -9,7 +9,13 @@ import re
 from dataclasses import replace
 from itertools import pairwise
 
-from qa_service.corpus.blocks import Block, heading_block, unnumbered
+from qa_service.corpus.blocks import (
+    Block,
+    heading_block,
+    question_title,
+    title_shaped,
+    unnumbered,
+)
 from qa_service.corpus.sentences import split_sentences
 
 CONTENTS = re.compile(
@@ -85,6 +91,28 @@ def without_contents(blocks: list[Block]) -> list[Block]:
         elif b.kind == "item" and under_contents:
             drop.update(groups[b.group])
     return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def styled_titles(blocks: list[Block]) -> list[Block]:
+    """A paragraph shaped like a title ("Information We Collect", "What are cookies?") is a
+    title when text follows it; a name, a job title or an address line over another short
+    line is not ("Jane Roe", "Data Protection Officer")."""
+    out: list[Block] = []
+    for n, b in enumerate(blocks):
+        if (
+            b.kind == "paragraph"
+            and not b.label
+            and (title_shaped(b.text) or question_title(b.text))
+        ):
+            nxt = next((x for x in blocks[n + 1 :] if x.kind != "meta"), None)
+            if nxt is not None and nxt.kind != "heading" and _sentence_like(nxt.text):
+                b = heading_block(b.text)
+        out.append(b)
+    return out
+
+
+def _sentence_like(text: str) -> bool:
+    return len(text.split()) > 6 or re.search(r"[.!?:]$", text) is not None
 
 
 _QUESTION = re.compile(r"^(?:Q|Question)\s*[:.)]\s*(?P<asked>[^?]{3,200}\?)(?:\s+|$)")
