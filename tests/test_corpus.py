@@ -921,6 +921,13 @@ def test_clauses_know_their_neighbours_in_the_paragraph() -> None:
             "Kestrel SE",
         ),
         (
+            "markdown",
+            "# Kestrel™ privacy policy\n\nWe use Google Analytics, a service provided by "
+            "Google, Inc. It sets cookies.\n",
+            "Kestrel",
+        ),
+        ("markdown", "# Notice\n\nThis site is operated by Kestrel. It sells tools.\n", "Kestrel"),
+        (
             "text",
             'PRIVACY POLICY\n\n1.1 Kestrel Payroll Inc. ("Kestrel", "we") runs payroll.\n',
             "Kestrel Payroll Inc.",
@@ -1140,6 +1147,17 @@ def test_contact_details_in_other_countries_forms(contact: str, phone: str, addr
             "2008-05-09",
         ),
         ("_August 2012_\n\nWe keep little.", "August 2012", None),
+        (
+            "We keep little.\n\nThis policy was last modified on 03-26-2014",
+            "03-26-2014",
+            "2014-03-26",
+        ),
+        ("We keep little.\n\nLast modified: 17.3.2015", "17.3.2015", "2015-03-17"),
+        (
+            "We keep little.\n\n**Last revision: September 26th, 2018**",
+            "September 26th, 2018",
+            "2018-09-26",
+        ),
     ],
 )
 def test_the_effective_date_is_found_as_policies_write_it(

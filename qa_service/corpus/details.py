@@ -36,8 +36,8 @@ def phones(text: str) -> list[str]:
 
 
 DATE_CUE = re.compile(
-    r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified)|updated|revised|issued"
-    r"|dated|version\s+[\d.]+)"
+    r"\b(?:effective(?:\s+date)?|last\s+(?:updated|revised|modified|revision|edited)|updated"
+    r"|revised|issued|dated|version\s+[\d.]+)"
     r"(?:\s+(?:on|as\s+of))?\s*[:,\-–—]?\s*(.+)",
     re.I,
 )
@@ -64,7 +64,8 @@ _MONTHS = {
 }
 _DATE_FORMS = (
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b"), ("m", "d", "y")),
+    (re.compile(r"\b(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b"), ("m", "d", "y")),
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), ("d", "m", "y")),  # "17.3.2015"
     (
         re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,\s*|\s+)(\d{4})\b"),
         ("M", "d", "y"),

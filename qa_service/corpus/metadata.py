@@ -25,7 +25,7 @@ _CONTACT_CUE = re.compile(
     r"\b(contact|reach|questions?|call|email|e-mail|write|phone|telephone)\b", re.I
 )
 _OWNED_BY = re.compile(
-    r"\b(?:owned|operated|provided|run|published)\s+(?:and\s+(?:operated|owned)\s+)?by\s+"
+    r"\b(?:owned|operated|published)\s+(?:and\s+(?:operated|owned)\s+)?by\s+"
     r"((?:[A-Z][\w&'-]*\.?[ ]?)+(?:,[ ]*" + SUFFIX + r")?)"
 )
 # ... (collectively, "Northwind," "we," "us") or (the "Company", "we")
@@ -149,7 +149,13 @@ def _owner(blocks: list[Block], raw_title: str) -> str | None:
                 return name
     body = "\n".join(b.text for b in body_blocks)
     if (m3 := _OWNED_BY.search(body)) is not None:
-        return m3.group(1).strip().rstrip(",")
+        owner = m3.group(1).strip().rstrip(",")
+        # The name ends at its sentence's full stop ("Kestrel. It sells"; "CAcert."), not at
+        # its company form's ("Kestrel Software, Inc.").
+        for stop in re.finditer(r"\.(?:\s+|$)", owner):
+            if not re.search(SUFFIX + "$", owner[: stop.start() + 1]):
+                return owner[: stop.start()]
+        return owner
     companies = _ranked([(c.strip(), False) for c in COMPANY.findall(body)])
     # The title names the company, less what every policy's title says ("Our Privacy
     # Policy"); a page title may add a slogan after a dash or a bar ("Netflix - TV & movies

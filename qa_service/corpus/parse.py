@@ -61,6 +61,7 @@ def detect_format(path: Path, text: str) -> Format:
 
 
 def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Policy:
+    text = re.sub("[™®℠]", "", text)  # NFKC would make "DealDash™" "DealDashTM"
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace(BOLD_OPEN, " ").replace(BOLD_CLOSE, " ")
     html_title = ""
