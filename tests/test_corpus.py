@@ -346,6 +346,12 @@ def test_a_list_that_is_not_a_table_of_contents_stays() -> None:
         ),
         (
             "markdown",
+            "**VI. Children under 13**\n\nWe collect none.\n\n**_c. Analytic Tools._**\n\n"
+            "We use our own.\n",
+            ["Children under 13", "Analytic Tools"],
+        ),
+        (
+            "markdown",
             "What are cookies?\n\nSmall files your browser keeps.\n\n"
             "1.1 Required data  \nWe ask for your email.\n\n"
             "**Live events  \n**\n\nWe receive sign-in lists. * *\n",
@@ -669,7 +675,7 @@ def test_plain_text_table_rows_are_clauses_under_their_header() -> None:
             "html",
             "<h1>Privacy</h1><div>We collect your name<br>and email.<br><br>We keep it.<br>"
             "<b>Cookies</b><br>We use one cookie. It expires.<br>Sharing<br>We share with:<br>"
-            "- couriers<br>- banks</div>"
+            "1. couriers<br>2. banks</div>"
             "<p>Write to us:<br>Kestrel Ltd<br>12 Harbor Street<br>Portland, OR 97201</p>",
         ),
         (

@@ -162,14 +162,17 @@ def _is_sentence(label: str) -> bool:
 
 
 def _bold_heading(label: str) -> bool:
-    """A paragraph that is nothing but a few bold words reads as a sub-heading."""
-    words = label.split()
+    """A paragraph that is nothing but a few bold words reads as a sub-heading ("VI.
+    Children under 13", "c. Analytic Tools.")."""
+    rest = unnumbered(label)
+    words = rest.split()
     return (
         0 < len(words) <= 12
-        and not re.search(r"[.!?]\s", label)  # one sentence at most
-        and not re.search(r"[.,;:!]$", label)
-        and bool(re.search(r"[^\W\d_]", label))
-        and not has_detail(label)
+        and not re.search(r"[.!?]\s", rest)  # one sentence at most
+        and not re.search(r"[,;:!]$", rest)
+        and (not rest.endswith(".") or len(words) <= 6)
+        and bool(re.search(r"[^\W\d_]", rest))
+        and not has_detail(rest)
     )
 
 
@@ -274,7 +277,7 @@ def joined(lines: Iterable[str]) -> str:
     return out
 
 
-_LINE_ITEM = re.compile(rf"^\s*[-*–{BULLETS}]\s+(?=\S)")
+_LINE_ITEM = re.compile(rf"^\s*(?:[-*–{BULLETS}]|\d{{1,2}}[.)]|\([a-z]{{1,4}}\))\s+(?=\S)")
 
 
 def broken_lines(
