@@ -504,6 +504,10 @@ def test_a_faqs_questions_are_titles_of_their_answers(fmt: Format, text: str) ->
             "html",
             "<p>We collect the following:</p><ul><li>your name;</li><li>your email address.</ul>",
         ),
+        (
+            "html",
+            "<p>We collect the following:</p><p>• your name;</p><p>• your email address.</p>",
+        ),
     ],
 )
 def test_list_items_carry_their_lead_in(fmt: Format, text: str) -> None:

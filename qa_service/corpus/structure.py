@@ -10,6 +10,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from qa_service.corpus.blocks import (
+    BULLETS,
     Block,
     heading_block,
     question_title,
@@ -96,19 +97,25 @@ def without_contents(blocks: list[Block]) -> list[Block]:
 def styled_titles(blocks: list[Block]) -> list[Block]:
     """A paragraph shaped like a title ("Information We Collect", "What are cookies?") is a
     title when text follows it; a name, a job title or an address line over another short
-    line is not ("Jane Roe", "Data Protection Officer")."""
+    line is not ("Jane Roe", "Data Protection Officer"). Paragraphs that open with a bullet
+    ("<p>• To improve our website</p>") are the items of one list."""
     out: list[Block] = []
     for n, b in enumerate(blocks):
-        if (
-            b.kind == "paragraph"
-            and not b.label
-            and (title_shaped(b.text) or question_title(b.text))
-        ):
-            nxt = next((x for x in blocks[n + 1 :] if x.kind != "meta"), None)
-            if nxt is not None and nxt.kind != "heading" and _sentence_like(nxt.text):
-                b = heading_block(b.text)
+        if b.kind == "paragraph" and not b.label:
+            if (bullet := _BULLET.match(b.text)) is not None:
+                after_item = bool(out) and out[-1].kind == "item" and out[-1].group > _GROUPS
+                group = out[-1].group if after_item else _GROUPS + n + 1
+                b = replace(b, kind="item", text=b.text[bullet.end() :], group=group)
+            elif title_shaped(b.text) or question_title(b.text):
+                nxt = next((x for x in blocks[n + 1 :] if x.kind != "meta"), None)
+                if nxt is not None and nxt.kind != "heading" and _sentence_like(nxt.text):
+                    b = heading_block(b.text)
         out.append(b)
     return out
+
+
+_BULLET = re.compile(rf"^[-–{BULLETS}]\s+(?=\S)")
+_GROUPS = 1_000_000  # above the groups the readers number their lists and tables with
 
 
 def _sentence_like(text: str) -> bool:
