@@ -728,9 +728,10 @@ def test_a_title_shaped_line_over_other_short_lines_is_no_title(fmt: Format) -> 
     assert [(c.section, c.text) for c in policy.clauses] == [("Privacy", x) for x in lines]
 
 
-def test_short_lines_under_a_lead_in_are_its_items_not_titles() -> None:
+@pytest.mark.parametrize("gap", ["  \n", "\n\n"])  # the lead-in ends a line or a paragraph
+def test_short_lines_under_a_lead_in_are_its_items_not_titles(gap: str) -> None:
     text = (
-        "# Portal\n\nTo process a request we need the following:  \nUser name  \nEmail  \n"
+        f"# Portal\n\nTo process a request we need the following:{gap}User name  \nEmail  \n"
         "Address  \nA copy of a valid ID.\n"
     )
     policy = parse_policy(text, "markdown")

@@ -300,7 +300,7 @@ def broken_lines(
         previous = out[-1] if out else None
         if previous is not None:
             listing = previous.kind == "item" or (
-                previous.kind == "paragraph" and previous.text[-1] == ":"
+                previous.kind == "paragraph" and previous.text.endswith(":")
             )
         following = plain[n + 1] if n + 1 < len(plain) else ""
         if (
@@ -316,14 +316,17 @@ def broken_lines(
             group = group or new_group()
             out.append(Block("item", text[m.end() :] if m else text, group=group))
             continue
-        elif (title_shaped(text) or numbered_title(text)) and (
-            len(following.split()) > 6 or re.search(r"[.!?:]$", following) is not None
-        ):
+        elif (title_shaped(text) or numbered_title(text)) and sentence_like(following):
             out.append(heading_block(text))
         else:
             out.append(text_block("paragraph", line))
         group = 0
     return out
+
+
+def sentence_like(text: str) -> bool:
+    """Text a title could stand over: a sentence, a lead-in, or more than a few words."""
+    return len(text.split()) > 6 or re.search(r"[.!?:]$", text) is not None
 
 
 def text_block(

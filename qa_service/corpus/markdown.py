@@ -118,6 +118,10 @@ def markdown_blocks(text: str) -> list[Block]:
     table: list[list[str]] = []
     header: list[str] = []
 
+    def after_lead_in() -> bool:
+        """Whether the last block read is a lead-in ("We collect the following:")."""
+        return bool(blocks) and blocks[-1].kind == "paragraph" and blocks[-1].text.endswith(":")
+
     def flush_para() -> None:
         if not para:
             return
@@ -131,8 +135,7 @@ def markdown_blocks(text: str) -> list[Block]:
             raw = [x for x in raw if x]
             marked = [x for x in map(_md_marked, raw) if x]
             if len(marked) > 1:
-                led = bool(blocks) and blocks[-1].kind == "paragraph" and blocks[-1].text[-1] == ":"
-                blocks.extend(broken_lines(marked, lambda: next(groups), listing=led))
+                blocks.extend(broken_lines(marked, lambda: next(groups), listing=after_lead_in()))
                 para.clear()
                 return
         if raw and (block := text_block("paragraph", _md_marked(" ".join(raw)))).text:
@@ -240,8 +243,9 @@ def markdown_blocks(text: str) -> list[Block]:
             flush_all()
             continue
         m = _MD_ITEM.match(line)
-        led = bool(blocks) and blocks[-1].kind == "paragraph" and blocks[-1].text.endswith(":")
-        lettered = list_top[1].startswith("lettered") if lists.open else led and not para
+        lettered = (
+            list_top[1].startswith("lettered") if lists.open else after_lead_in() and not para
+        )
         if m is None and lettered:
             m = _MD_LETTERED.match(line)
         if m is not None and numbered_titles(_md_inline(stripped)):

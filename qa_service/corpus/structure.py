@@ -14,6 +14,7 @@ from qa_service.corpus.blocks import (
     Block,
     heading_block,
     question_title,
+    sentence_like,
     title_shaped,
     unnumbered,
 )
@@ -108,7 +109,7 @@ def styled_titles(blocks: list[Block]) -> list[Block]:
                 b = replace(b, kind="item", text=b.text[bullet.end() :], group=group)
             elif title_shaped(b.text) or question_title(b.text):
                 nxt = next((x for x in blocks[n + 1 :] if x.kind != "meta"), None)
-                if nxt is not None and nxt.kind != "heading" and _sentence_like(nxt.text):
+                if nxt is not None and nxt.kind != "heading" and sentence_like(nxt.text):
                     b = heading_block(b.text)
         out.append(b)
     return out
@@ -116,10 +117,6 @@ def styled_titles(blocks: list[Block]) -> list[Block]:
 
 _BULLET = re.compile(rf"^[-–{BULLETS}]\s+(?=\S)")
 _GROUPS = 1_000_000  # above the groups the readers number their lists and tables with
-
-
-def _sentence_like(text: str) -> bool:
-    return len(text.split()) > 6 or re.search(r"[.!?:]$", text) is not None
 
 
 _QUESTION = re.compile(r"^(?:Q|Question)\s*[:.)]\s*(?P<asked>[^?]{3,200}\?)(?:\s+|$)")
