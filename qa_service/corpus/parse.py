@@ -40,9 +40,15 @@ def clause_id(text: str, taken: set[str]) -> str:
     return cid
 
 
-def _joined_short(sentences: list[str]) -> list[str]:
-    """A sentence of one word ("No.", "Questions?") is read with the one after it, or the
-    last with the one before ("We never sell it. Period."): alone it answers nothing."""
+def _sentences(block: Block) -> list[str]:
+    """A block's sentences; in a paragraph, one of a single word ("No.", "Questions?") is
+    read with the one after it, or the last with the one before ("We never sell it.
+    Period."): alone it answers nothing."""
+    if block.kind not in ("paragraph", "item", "row"):
+        return [block.text]
+    sentences = split_sentences(block.text)
+    if block.kind != "paragraph":
+        return sentences
     for n in range(len(sentences) - 2, -1, -1):
         if len(sentences[n].split()) == 1:
             sentences[n : n + 2] = [f"{sentences[n]} {sentences[n + 1]}"]
@@ -83,14 +89,7 @@ def parse_policy(text: str, fmt: Format = "markdown", source: str = "") -> Polic
     if fmt != "text":  # plain text tells its titles by their lines
         blocks = styled_titles(blocks)
     blocks = with_lead_ins(faq(without_contents(blocks)))
-    sentences = [
-        _joined_short(split_sentences(b.text))
-        if b.kind == "paragraph"
-        else split_sentences(b.text)
-        if b.kind in ("item", "row")
-        else [b.text]
-        for b in blocks
-    ]
+    sentences = [_sentences(b) for b in blocks]
     owner, effective, contact = read_metadata(blocks, sentences, raw_title)
 
     clauses: list[Clause] = []
