@@ -251,14 +251,19 @@ def numbered_title(line: str) -> bool:
     )
 
 
-def link_text(target: str, text: str) -> str:
-    """A mailto: or tel: link's text, with its address or number when the text does not say
-    it ("Email our privacy team (privacy@...)"): for a visitor, the detail is what counts."""
+def link_text(href: str, text: str) -> str:
+    """A link's text; a mailto: or tel: link's with its address or number when the text
+    does not say it ("Email our privacy team (privacy@...)"): for a visitor, the detail is
+    what counts."""
+    scheme, _, target = href.strip().partition(":")
+    target = target.split("?")[0].strip()
+    if scheme.lower() not in ("mailto", "tel") or not target:
+        return text
     if "@" in target:
         said = target.lower() in text.lower()
     else:
         said = [ch for ch in target if ch.isdigit()] == [ch for ch in text if ch.isdigit()]
-    return text if said or not target else f"{text} ({target})"
+    return text if said else f"{text} ({target})"
 
 
 def address_like(lines: list[str]) -> bool:

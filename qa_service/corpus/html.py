@@ -43,7 +43,6 @@ def _names(attributes: dict[str, str | None]) -> frozenset[str]:
 
 
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
-_SAID = ("mailto", "tel")  # links whose target is a contact detail
 
 
 @dataclass(slots=True)
@@ -139,7 +138,7 @@ class _HTMLBlocks(HTMLParser):
         self._lists: list[_HTMLList] = []
         self._item_texts: list[str] = []
         self._local_link = False
-        self._link: tuple[str, list[str]] | None = None  # a mailto: or tel: link's target, text
+        self._link: tuple[str, list[str]] | None = None  # the open link's href, and its text
         self._table: _HTMLTable | None = None
         self._row: list[tuple[str, bool]] | None = None
         self._cell: list[str] | None = None
@@ -267,8 +266,7 @@ class _HTMLBlocks(HTMLParser):
             href = attributes.get("href") or ""
             self._local_link = "#" in href and " " not in href
             # "<a href="mailto:...">Email us</a>": the address is said only by the link.
-            scheme, _, target = href.strip().partition(":")
-            self._link = (target.split("?")[0].strip(), []) if scheme.lower() in _SAID else None
+            self._link = (href, [])
             return
         if tag == "span":  # a word processor's export sets bold words in a styled span
             self._spans.append(_BOLD_STYLE.search(attributes.get("style") or "") is not None)
@@ -377,9 +375,9 @@ class _HTMLBlocks(HTMLParser):
         if tag == "a":
             self._local_link = False
             if self._link is not None:
-                (target, text), self._link = self._link, None
+                (href, text), self._link = self._link, None
                 said = "".join(text)
-                if (shown := link_text(target, said)) != said:
+                if (shown := link_text(href, said)) != said:
                     self.handle_data(shown[len(said) :])
             return
         if tag == "span" and not (self._spans and self._spans.pop()):

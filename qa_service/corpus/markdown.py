@@ -33,7 +33,7 @@ _HTML_BLOCK = re.compile(
     re.I,
 )
 _HTML_CONTACT = re.compile(
-    r"<a\s[^>]*?href=[\"']?(mailto|tel):([^\"'>?\s]+)[^>]*>(.*?)</a>", re.I | re.S
+    r"<a\s[^>]*?href=[\"']?((?:mailto|tel):[^\"'>\s]+)[^>]*>(.*?)</a>", re.I | re.S
 )
 _HTML_INLINE = re.compile(
     r"</?(?:a|abbr|b|br|cite|code|del|em|font|i|img|ins|kbd|mark|q|s|small|span|strong|sub|"
@@ -50,20 +50,12 @@ _MD_LETTERED = re.compile(r"^(\s*)(\([a-z]{1,3}\)|[a-z]\))\s+(\S.*)$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-def _md_link_text(m: re.Match[str]) -> str:
-    """A link's text; a mailto: or tel: link's with its address ("[Our team](mailto:...)")."""
-    scheme, _, target = m.group(2).strip().partition(":")
-    if scheme.lower() in ("mailto", "tel"):
-        return link_text(target.split("?")[0], m.group(1))
-    return m.group(1)
-
-
 def _md_inline(text: str) -> str:
     if "<" in text:  # HTML inside Markdown: a line break, a link, bold words
-        text = _HTML_CONTACT.sub(lambda m: link_text(m.group(2), m.group(3)), text)
+        text = _HTML_CONTACT.sub(lambda m: link_text(m.group(1), m.group(2)), text)
         text = _HTML_INLINE.sub(lambda m: " " if m.group(0)[1:3].lower() == "br" else "", text)
     text = _TOP_LINK.sub("", text)
-    text = _MD_LINK.sub(_md_link_text, text)
+    text = _MD_LINK.sub(lambda m: link_text(m.group(2), m.group(1)), text)
     text = _MD_AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
     for _ in range(2):  # nested emphasis such as ***bold italic***
         text = _MD_EMPHASIS.sub(r"\2", text)
