@@ -458,19 +458,25 @@ class _HTMLBlocks(HTMLParser):
                 self._lists[-1].other_chars += letters
 
 
-def html_blocks(text: str, landmarks: bool = True) -> tuple[list[Block], str]:
+def html_blocks(text: str) -> tuple[list[Block], str]:
     tables = _LayoutTables()
     tables.feed(text)
     tables.close()
-    parser = _HTMLBlocks(landmarks, frozenset(tables.layout))
+    layout = frozenset(tables.layout)
+    parser = _read(text, layout, landmarks=True)
+    # Never closed, it took the rest of the page with it; or what its ids, classes or roles
+    # called menus and furniture was nearly all of the page: nothing is left out for them.
+    if parser._landmark is not None or parser.left_out > 4 * parser.kept:
+        parser = _read(text, layout, landmarks=False)
+    return parser.blocks, " ".join(parser.title.split())
+
+
+def _read(text: str, layout: frozenset[int], *, landmarks: bool) -> _HTMLBlocks:
+    parser = _HTMLBlocks(landmarks, layout)
     parser.feed(text)
     parser.close()
     while parser._lists:
         parser.handle_endtag("ul")
     parser._emit_row()
     parser._flush()
-    # Never closed, it took the rest of the page with it; or what its ids, classes or roles
-    # called menus and furniture was nearly all of the page: nothing is left out for them.
-    if landmarks and (parser._landmark is not None or parser.left_out > 4 * parser.kept):
-        return html_blocks(text, landmarks=False)
-    return parser.blocks, " ".join(parser.title.split())
+    return parser
